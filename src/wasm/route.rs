@@ -1,0 +1,1 @@
+//! (wasm surface under construction)
