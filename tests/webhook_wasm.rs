@@ -1,5 +1,6 @@
 //! The webhook core compiled to wasm32 (f64/i64 arithmetic, UTF-16 secret decoding, HMAC) gives the
-//! same answers as natively. Run: `wasm-pack test --node -- --test webhook_wasm`.
+//! same answers as natively. Run: `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//! cargo test --target wasm32-unknown-unknown --test webhook_wasm` (Node runs it).
 #![cfg(target_arch = "wasm32")]
 
 use edgeguard::webhook::{

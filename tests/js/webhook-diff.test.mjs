@@ -56,7 +56,8 @@ function hasNonStringSignatureHeader(headers) {
   if (headers instanceof Headers) return false;
   const normalised = {};
   for (const key of Object.keys(headers)) normalised[key.toLowerCase()] = headers[key];
-  return SIGNATURE_NAMES.some((name) => normalised[name] != null && typeof normalised[name] !== "string");
+  const protoEntry = Object.keys(headers).some((key) => key.toLowerCase() === "__proto__" && typeof headers[key] === "object" && headers[key] !== null);
+  return protoEntry || SIGNATURE_NAMES.some((name) => normalised[name] != null && typeof normalised[name] !== "string");
 }
 
 /** Where edgeguard refuses what svix accepts (or refuses for another reason) — on purpose. */
@@ -68,7 +69,8 @@ const STRICTER = {
     !c.bodyIsUtf8 && ours === "webhook-invalid-body" && (svix === "ok" || svix === "webhook-invalid-signature"),
   // The contract returns the parsed event; svix 2.5 returns undefined and never parses.
   bodyNotJson: (c, svix, ours) => svix === "ok" && ours === "webhook-invalid-json" && !isJson(textOf(c.body)),
-  // A header value is a string; svix lets numbers through parseInt / template strings.
+  // A header value is a string; svix lets numbers through parseInt / template strings, and reads
+  // headers from an own "__proto__" entry's object (it becomes the prototype of svix's copy).
   headerValueNotString: (c, svix, ours) => hasNonStringSignatureHeader(c.headers) && ours === "webhook-missing-headers",
   // Beyond year 275760 svix signs the text "NaN" for the timestamp; edgeguard refuses the clock.
   clockBeyondDateRange: (c, svix, ours) =>

@@ -123,6 +123,21 @@ test("verifyClerkWebhook: result object, shared default store, explicit store an
   await assert.rejects(verifyClerkWebhook(d.request(), { secret: "whsec_!!!!" }), WebhookConfigError);
 });
 
+test("bodies over maxBodyBytes are refused (413) before being buffered", async () => {
+  const handler = createClerkWebhookHandler({ secret: SECRET, maxBodyBytes: 64 });
+  const big = delivery({ body: JSON.stringify({ type: "x", data: { pad: "y".repeat(100) } }) });
+  const declared = await handler(big.request());
+  assert.equal(declared.status, 413);
+  assert.deepEqual(await declared.json(), { error: "invalid-webhook", reason: "webhook-body-too-large" });
+  const chunks = [new TextEncoder().encode(big.payload.slice(0, 50)), new TextEncoder().encode(big.payload.slice(50))];
+  const stream = new ReadableStream({ pull(controller) { chunks.length ? controller.enqueue(chunks.shift()) : controller.close(); } });
+  const streamed = await handler(new Request(URL_, { method: "POST", headers: big.headers, body: stream, duplex: "half" }));
+  assert.equal(streamed.status, 413, "no content-length: counted while streaming");
+  const small = delivery({ body: JSON.stringify({ type: "x" }) });
+  assert.equal((await handler(small.request())).status, 200);
+  assert.throws(() => createClerkWebhookHandler({ secret: SECRET, maxBodyBytes: 1.5 }), RangeError);
+});
+
 test("repeated signature headers (joined by the Headers object) verify as svix would", async () => {
   const handler = createClerkWebhookHandler({ secret: SECRET });
   const d = delivery();
