@@ -1,1 +1,190 @@
-// (concept under construction)
+// createGuard / validatePolicy / GuardError: the policy-driven decision, fail-closed around the core.
+import { discardEngine, engine, engineGeneration, EngineUnavailableError } from "./engine.js";
+
+export class GuardError extends Error {
+  constructor(message, errors = []) {
+    super(message);
+    this.name = "GuardError";
+    /** Every problem found, as { path, message }. */
+    this.errors = errors;
+  }
+}
+
+/** Validates a policy (object or JSON text) without creating a guard. Never throws. */
+export function validatePolicy(policy) {
+  let text;
+  try {
+    text = typeof policy === "string" ? policy : JSON.stringify(policy);
+  } catch (error) {
+    return { ok: false, errors: [{ path: "$", message: `policy is not serialisable: ${error.message}` }], warnings: [] };
+  }
+  if (typeof text !== "string") {
+    return { ok: false, errors: [{ path: "$", message: "policy must be an object or JSON text" }], warnings: [] };
+  }
+  try {
+    return engine().validatePolicy(text);
+  } catch (error) {
+    if (!(error instanceof EngineUnavailableError)) discardEngine(error);
+    return { ok: false, errors: [{ path: "$", message: `edgeguard engine unavailable: ${error.message}` }], warnings: [] };
+  }
+}
+
+/**
+ * Creates a guard; rejects with GuardError listing every policy/option error.
+ * Options: { policy, jwtKey?, jwks?, authorizedParties?, issuer?, audience?, clockSkewInMs?,
+ *            webhookSecrets?, onAudit?(event) }.
+ */
+export async function createGuard(options) {
+  if (!options || typeof options !== "object") throw new GuardError("createGuard needs an options object with a policy");
+  const { onAudit, ...rest } = options;
+  const policy = typeof rest.policy === "string" ? safeParse(rest.policy) : rest.policy;
+  const optionsJson = JSON.stringify({ ...rest, policy: rest.policy });
+  const handle = buildHandle(optionsJson);
+  return new Guard(optionsJson, handle, policy, onAudit ?? defaultAudit);
+}
+
+function safeParse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function buildHandle(optionsJson) {
+  const glue = engine();
+  try {
+    return { wasm: new glue.WasmGuard(optionsJson), generation: engineGeneration() };
+  } catch (error) {
+    if (Array.isArray(error)) {
+      const lines = error.map((e) => `  ${e.path}: ${e.message}`).join("\n");
+      throw new GuardError(`edgeguard: invalid configuration (${error.length} error${error.length === 1 ? "" : "s"}):\n${lines}`, error);
+    }
+    throw discardEngine(error);
+  }
+}
+
+function defaultAudit(event) {
+  console.log(JSON.stringify(event));
+}
+
+const ENGINE_UNAVAILABLE = Object.freeze({
+  action: "deny",
+  status: 503,
+  headers: { "Cache-Control": "no-store" },
+  reason: "engine-unavailable",
+  rule: null,
+  auth: null,
+});
+
+export class Guard {
+  #optionsJson;
+  #handle;
+  #onAudit;
+  #logged;
+
+  constructor(optionsJson, handle, policy, onAudit) {
+    this.#optionsJson = optionsJson;
+    this.#handle = handle;
+    this.#onAudit = onAudit;
+    this.#logged = new Set(handle.wasm.loggedRules());
+    /** The policy object this guard enforces. */
+    this.policy = policy;
+    /** Validation warnings ({ path, message }) found when the guard was created. */
+    this.warnings = handle.wasm.warnings();
+  }
+
+  /** Synchronous decision for one request. Never throws; any failure is a 503 deny. */
+  decide(request, context = {}) {
+    return this.#run("decide", request, context);
+  }
+
+  /** The decision plus a trace of every rule and requirement checked. Never throws. */
+  explain(request, context = {}) {
+    const result = this.#run("explain", request, context);
+    return result.decision ? result : { decision: result, trace: [`engine: ${result.reason}`] };
+  }
+
+  #run(verb, request, context) {
+    let record;
+    let ctx;
+    try {
+      record = toRequestRecord(request);
+      ctx = toContextRecord(context);
+    } catch {
+      const decision = { ...ENGINE_UNAVAILABLE, status: 400, reason: "bad-request", headers: { "Cache-Control": "no-store" } };
+      return verb === "explain" ? { decision, trace: ["request record could not be read"] } : decision;
+    }
+    let result;
+    try {
+      result = this.#live()[verb](record, ctx);
+    } catch (error) {
+      discardEngine(error);
+      return { ...ENGINE_UNAVAILABLE, headers: { ...ENGINE_UNAVAILABLE.headers } };
+    }
+    const decision = verb === "explain" ? result?.decision : result;
+    if (!decision || typeof decision.action !== "string") {
+      return { ...ENGINE_UNAVAILABLE, headers: { ...ENGINE_UNAVAILABLE.headers } };
+    }
+    if (decision.rule && this.#logged.has(decision.rule)) this.#audit(decision, record);
+    return result;
+  }
+
+  #live() {
+    if (this.#handle.generation !== engineGeneration() || !this.#handle.wasm) {
+      this.#handle = buildHandle(this.#optionsJson); // the old handle died with its instance
+    }
+    engine(); // throws EngineUnavailableError when the instance is gone and cannot come back
+    return this.#handle.wasm;
+  }
+
+  #audit(decision, record) {
+    let path = record.url;
+    try {
+      path = new URL(record.url).pathname;
+    } catch {}
+    const event = {
+      type: "edgeguard.decision",
+      time: new Date().toISOString(),
+      rule: decision.rule,
+      action: decision.action,
+      status: decision.status,
+      reason: decision.reason,
+      userId: decision.auth?.userId ?? null,
+      orgId: decision.auth?.orgId ?? null,
+      method: record.method,
+      path,
+    };
+    try {
+      this.#onAudit(event);
+    } catch (error) {
+      console.error("[edgeguard] onAudit hook threw:", error);
+    }
+  }
+}
+
+function toRequestRecord(request) {
+  if (!request || typeof request !== "object") throw new TypeError("request must be a Request or { method, url, headers }");
+  const method = String(request.method ?? "GET").toUpperCase();
+  const url = new URL(String(request.url)).href;
+  return { method, url, headers: headerPairs(request.headers) };
+}
+
+function headerPairs(headers) {
+  if (!headers) return [];
+  if (typeof headers.entries === "function" && typeof headers.get === "function") {
+    return Array.from(headers.entries(), ([k, v]) => [String(k), String(v)]);
+  }
+  return Object.entries(headers).map(([k, v]) => [String(k), Array.isArray(v) ? v.join(", ") : String(v)]);
+}
+
+function toContextRecord(context) {
+  const nowMs = typeof context.now === "number" ? context.now * 1000 : Date.now();
+  const record = { nowMs, fromClerk: false };
+  if (Object.prototype.hasOwnProperty.call(context, "claims")) {
+    record.fromClerk = true;
+    record.claims = context.claims && typeof context.claims === "object" ? context.claims : null;
+  }
+  if (typeof context.body === "string") record.body = context.body;
+  return record;
+}

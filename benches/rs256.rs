@@ -1,0 +1,2 @@
+//! Placeholder until the RS256 benchmark lands (see the next commit).
+fn main() {}

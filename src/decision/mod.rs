@@ -1,0 +1,1 @@
+//! The decide() pipeline (lands with the policy module).
