@@ -52,6 +52,17 @@ pub struct TokenCache {
     index: HashMap<TokenDigest, usize, BuildHasherDefault<DigestHasher>>,
     hand: usize,
     bytes: usize,
+    stats: CacheStats,
+}
+
+/// Counters, for observability and tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Verdicts answered from the cache (signature check skipped).
+    pub hits: u64,
+    /// Full verifications.
+    pub misses: u64,
+    pub evictions: u64,
 }
 
 /// Per-entry bookkeeping (digest, index, slot, header) on top of the token-proportional part.
@@ -68,7 +79,16 @@ impl TokenCache {
             index: HashMap::default(),
             hand: 0,
             bytes: 0,
+            stats: CacheStats::default(),
         }
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        self.stats
+    }
+
+    pub fn limits(&self) -> CacheLimits {
+        self.limits
     }
 
     pub fn len(&self) -> usize {
@@ -114,6 +134,7 @@ impl TokenCache {
                 .and_then(Option::as_ref)
                 .is_some_and(|e| e.key_set_id == keys.id() && now < e.valid_until_ms);
             if usable {
+                self.stats.hits += 1;
                 let verdict = match self.slots.get_mut(slot).and_then(Option::as_mut) {
                     Some(entry) => {
                         entry.referenced = true;
@@ -131,6 +152,7 @@ impl TokenCache {
             self.remove(slot);
         }
 
+        self.stats.misses += 1;
         let claims = Arc::new(verify_token_with_issuer(token, keys, options, issuer_predicate)?);
         if let Some(exp_ms) = claims.get("exp").and_then(Value::as_f64).map(|exp| exp.trunc() * 1000.0) {
             let valid_until_ms = exp_ms - options.clock_skew_ms as f64;
@@ -189,6 +211,7 @@ impl TokenCache {
                 Some(entry) if entry.referenced => entry.referenced = false,
                 Some(_) => {
                     self.remove(slot);
+                    self.stats.evictions += 1;
                     return true;
                 }
                 None => {}
