@@ -1,5 +1,6 @@
-// The example app under `next build` + `next start` (edge middleware), driven by real headless
-// Chromium and by plain fetch. Signed-in users carry a locally signed Clerk session token.
+// The example app under `next build` + `next start`, driven by real headless Chromium and by plain
+// fetch. Signed-in users carry a locally signed Clerk session token. Edge middleware by default;
+// EDGEGUARD_E2E_RUNTIME=node runs the same checks against the proxy.ts (Node runtime) variant.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { launchChromium, offlineContext } from "../support/chromium.mjs";
@@ -18,7 +19,7 @@ let app;
 let browser;
 
 before(async () => {
-  app = await startExample({ runtime: "edge" });
+  app = await startExample({ runtime: process.env.EDGEGUARD_E2E_RUNTIME ?? "edge" });
   browser = await launchChromium();
 });
 
