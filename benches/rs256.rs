@@ -20,7 +20,8 @@ struct Fixture {
 
 fn fixtures() -> Vec<Fixture> {
     let json: serde_json::Value =
-        serde_json::from_str(include_str!("../tests/rs256_fixtures/node_signatures.json")).expect("fixture");
+        serde_json::from_str(include_str!("../tests/rs256_fixtures/node_signatures.json"))
+            .expect("fixture");
     let keys = json["keys"].as_array().expect("keys");
     keys.iter()
         .filter(|k| [2048, 3072, 4096].contains(&k["requestedBits"].as_u64().unwrap_or(0)))
@@ -28,7 +29,11 @@ fn fixtures() -> Vec<Fixture> {
             let case = &k["cases"][4]; // the JWS-shaped signing input, as signed
             assert_eq!(case["valid"], true);
             Fixture {
-                label: format!("{}-bit e=0x{}", k["modulusBits"], k["e"].as_str().unwrap_or("?")),
+                label: format!(
+                    "{}-bit e=0x{}",
+                    k["modulusBits"],
+                    k["e"].as_str().unwrap_or("?")
+                ),
                 n: hex(k["n"].as_str().expect("n")),
                 e: hex(k["e"].as_str().expect("e")),
                 message: hex(case["message"].as_str().expect("message")),
@@ -43,7 +48,12 @@ fn rs256(c: &mut Criterion) {
         let key = RsaPublicKey::from_components(&fixture.n, &fixture.e).expect("key");
         assert!(key.verify_pkcs1v15_sha256(&fixture.message, &fixture.signature));
         c.bench_function(&format!("verify {}", fixture.label), |b| {
-            b.iter(|| key.verify_pkcs1v15_sha256(black_box(&fixture.message), black_box(&fixture.signature)))
+            b.iter(|| {
+                key.verify_pkcs1v15_sha256(
+                    black_box(&fixture.message),
+                    black_box(&fixture.signature),
+                )
+            })
         });
         c.bench_function(&format!("key setup {}", fixture.label), |b| {
             b.iter(|| RsaPublicKey::from_components(black_box(&fixture.n), black_box(&fixture.e)))

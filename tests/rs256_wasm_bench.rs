@@ -25,7 +25,10 @@ fn print(line: &str) {
 
 fn now_ms() -> f64 {
     let now = Function::new_no_args("return performance.now()");
-    now.call0(&JsValue::NULL).ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+    now.call0(&JsValue::NULL)
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
 }
 
 /// Node's `crypto.verify("sha256", …)` over the same cases, `iterations` calls; returns ms.
@@ -53,7 +56,11 @@ fn node_verify_ms(n_hex: &str, e_hex: &str, cases: &[(String, String)], iteratio
         &signatures,
         &JsValue::from_f64(iterations as f64),
     );
-    bench.apply(&JsValue::NULL, &args).ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
+    bench
+        .apply(&JsValue::NULL, &args)
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN)
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -65,7 +72,8 @@ fn median(mut values: Vec<f64>) -> f64 {
 #[ignore = "timing run, not a test: see the file header"]
 fn rs256_wasm_timings() {
     let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("rs256_fixtures/node_signatures.json")).expect("fixture json");
+        serde_json::from_str(include_str!("rs256_fixtures/node_signatures.json"))
+            .expect("fixture json");
     print(&format!(
         "rs256 wasm bench: default kernel = {}, {PASSES} interleaved passes × {ITERATIONS} verifies, medians",
         if RsaPublicKey::uses_simd() { "SIMD (simd128)" } else { "scalar" }
@@ -83,9 +91,15 @@ fn rs256_wasm_timings() {
             .expect("cases")
             .iter()
             .filter(|c| c["valid"] == true)
-            .map(|c| (c["message"].as_str().unwrap_or("").to_owned(), c["signature"].as_str().unwrap_or("").to_owned()))
+            .map(|c| {
+                (
+                    c["message"].as_str().unwrap_or("").to_owned(),
+                    c["signature"].as_str().unwrap_or("").to_owned(),
+                )
+            })
             .collect();
-        let decoded: Vec<(Vec<u8>, Vec<u8>)> = cases.iter().map(|(m, s)| (hex(m), hex(s))).collect();
+        let decoded: Vec<(Vec<u8>, Vec<u8>)> =
+            cases.iter().map(|(m, s)| (hex(m), hex(s))).collect();
 
         let setup_start = now_ms();
         let key = RsaPublicKey::from_components(&hex(n_hex), &hex(e_hex)).expect("key");
@@ -94,11 +108,16 @@ fn rs256_wasm_timings() {
             let (message, signature) = &decoded[0];
             let start = now_ms();
             assert!(key.verify_pkcs1v15_sha256(message, signature));
-            print(&format!("cold: first verify after instantiation {:.0} µs (key set-up {:.0} µs)", (now_ms() - start) * 1e3, setup_ms * 1e3));
+            print(&format!(
+                "cold: first verify after instantiation {:.0} µs (key set-up {:.0} µs)",
+                (now_ms() - start) * 1e3,
+                setup_ms * 1e3
+            ));
             first = false;
         }
 
-        let (mut ours, mut simd, mut scalar, mut node) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut ours, mut simd, mut scalar, mut node) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for _ in 0..PASSES {
             let start = now_ms();
             for i in 0..ITERATIONS {
