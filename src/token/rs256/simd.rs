@@ -22,7 +22,12 @@ impl ColumnDot for SimdDot {
         for (a, b) in x_chunks.zip(y_chunks) {
             // SAFETY: each chunk is exactly 4 u32 = 16 readable bytes, and `v128_load` emits
             // an alignment-1 load, so any u32 address is fine.
-            let (va, vb) = unsafe { (v128_load(a.as_ptr().cast::<v128>()), v128_load(b.as_ptr().cast::<v128>())) };
+            let (va, vb) = unsafe {
+                (
+                    v128_load(a.as_ptr().cast::<v128>()),
+                    v128_load(b.as_ptr().cast::<v128>()),
+                )
+            };
             sum = i64x2_add(sum, u64x2_extmul_low_u32x4(va, vb));
             sum = i64x2_add(sum, u64x2_extmul_high_u32x4(va, vb));
         }
