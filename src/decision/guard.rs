@@ -14,7 +14,7 @@ use super::session::{acquire_session, Session, SessionSource};
 use super::{DecideContext, Trace};
 use crate::policy::eval::first_unmet;
 use crate::policy::{read_policy, Access, DefaultAction, Diagnostic, Policy, Requirements};
-use crate::route::canonicalize_path;
+use crate::route::{canonicalize_path, next_url_pathname};
 use crate::token::{CacheLimits, KeySet, TokenCache, VerifyOptions};
 use crate::webhook::{check_replay, verify_webhook, MemoryReplayStore, WebhookOptions, WebhookSecret, DEFAULT_TOLERANCE_SECONDS};
 
@@ -178,7 +178,9 @@ impl Guard {
             trace.note(|| "not an absolute http(s) URL".into());
             return Decision::deny(400, "bad-request", None);
         };
-        let canonical = match canonicalize_path(url.pathname) {
+        // What Clerk's matcher sees (`req.nextUrl.pathname`) and what Next.js routes.
+        let seen = next_url_pathname(url.pathname);
+        let canonical = match canonicalize_path(&seen) {
             Ok(path) => path,
             Err(error) => {
                 trace.note(|| format!("path {}: {}", url.pathname, error.message));
@@ -188,7 +190,7 @@ impl Guard {
         trace.note(|| format!("path: {} (canonical {canonical})", url.pathname));
 
         let canonical_rule = self.first_rule(&canonical);
-        let raw_rule = self.first_rule(url.pathname);
+        let raw_rule = self.first_rule(&seen);
         trace.note(|| format!("rule: {}", rule_label(&self.policy, canonical_rule)));
         if raw_rule != canonical_rule {
             trace.note(|| format!("raw path matches rule {} instead: the stricter outcome wins", rule_label(&self.policy, raw_rule)));

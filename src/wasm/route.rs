@@ -42,3 +42,20 @@ pub fn route_compile(patterns: Vec<String>) -> Result<RouteMatcherHandle, JsValu
         serde_wasm_bindgen::to_value(&record).unwrap_or_else(|_| JsValue::from_str(&error.message))
     })
 }
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum CanonicalRecord {
+    Ok { ok: bool, path: String },
+    Refused { ok: bool, reason: &'static str, message: String },
+}
+
+/// `{ ok: true, path } | { ok: false, reason: "bad-path", message }`.
+#[wasm_bindgen(js_name = routeCanonicalize)]
+pub fn route_canonicalize(pathname: &str) -> JsValue {
+    let record = match crate::route::canonicalize_path(pathname) {
+        Ok(path) => CanonicalRecord::Ok { ok: true, path },
+        Err(error) => CanonicalRecord::Refused { ok: false, reason: crate::route::PathError::REASON, message: error.message },
+    };
+    serde_wasm_bindgen::to_value(&record).unwrap_or(JsValue::NULL)
+}
