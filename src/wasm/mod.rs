@@ -3,3 +3,4 @@ mod route;
 mod token;
 mod webhook;
 mod guard;
+mod testing;
