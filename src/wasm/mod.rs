@@ -3,4 +3,3 @@ mod route;
 mod token;
 mod webhook;
 mod guard;
-mod testing;
