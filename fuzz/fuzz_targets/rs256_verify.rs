@@ -30,8 +30,9 @@ fn run(data: &[u8]) {
     let parts = fields(data, 4);
     let key = fixed_key();
     assert!(!key.verify_pkcs1v15_sha256(parts[0], parts[1]));
-    // A modulus-sized signature reaches the modular exponentiation itself.
-    if parts[1].len() >= 2 {
+    // A modulus-sized signature reaches the modular exponentiation itself (~0.5 ms): one input in
+    // eight, so the parsing paths keep a high execution rate.
+    if parts[1].len() >= 2 && parts[1][0] & 7 == 0 {
         let mut sized = vec![0u8; key.modulus_len()];
         for (i, b) in sized.iter_mut().enumerate() {
             *b = parts[1][i % parts[1].len()];
