@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target (fuzz/fuzz_targets/*.rs) for a bounded time, one after the other
-# (-jobs=1: the machine is shared), and prints executions, executions/s and peak RSS per target.
+# (a single libFuzzer process each: the machine is shared), and prints executions, executions/s and peak RSS per target.
 #
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET=30] [TARGET...]
 #   FUZZ_RUNS=10000000 bash scripts/fuzz.sh 0 token_verify   # a fixed number of executions instead
@@ -8,8 +8,9 @@
 # Limits: -timeout=1 s (libFuzzer counts whole seconds) plus a 10 ms per-input CPU budget enforced
 # inside every target (EDGEGUARD_FUZZ_MAX_MS), -rss_limit_mb (FUZZ_RSS_MB, default 512): a crash,
 # panic, timeout or RSS overrun fails the run (exit 1) and leaves the input in fuzz/artifacts/.
-# New inputs go to a scratch directory; the checked-in corpus (fuzz/corpus/<target>, minimised)
-# is only rewritten with FUZZ_UPDATE_CORPUS=1 (libFuzzer -merge=1).
+# The checked-in corpus (fuzz/corpus/<target>) is a few small hand-made seeds, read only; what
+# the fuzzer finds goes to fuzz/corpus-work/<target> (git-ignored) and is reused by the next run.
+# FUZZ_MINIMISE=1 shrinks that work corpus to a feature-minimal set (libFuzzer -merge=1).
 # cargo-fuzz needs nightly -Z flags; on stable, RUSTC_BOOTSTRAP=1 unlocks them.
 # No sanitizer by default: the native core has no `unsafe` (the only `unsafe` is wasm32 SIMD),
 # so ASan would only slow the search; FUZZ_SANITIZER=address turns it on.
@@ -44,18 +45,18 @@ triple=$(rustc -vV | sed -n 's/^host: //p')
 bin_dir="fuzz/target/$triple/release"
 
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+trap 'rm -rf "$scratch" "$build_log"' EXIT
 mkdir -p fuzz/artifacts
 failed=0
 results=()
 for t in "${targets[@]}"; do
-  mkdir -p "fuzz/corpus/$t" "$scratch/$t" "fuzz/artifacts/$t"
+  mkdir -p "fuzz/corpus/$t" "fuzz/corpus-work/$t" "fuzz/artifacts/$t"
   say "=== $t (${per_target}s${FUZZ_RUNS:+, $runs runs})"
   log="$scratch/$t.log"
   set +e
-  "$bin_dir/$t" "$scratch/$t" "fuzz/corpus/$t" \
+  "$bin_dir/$t" "fuzz/corpus-work/$t" "fuzz/corpus/$t" \
     -max_total_time="$per_target" -runs="$runs" -timeout=1 -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" \
-    -jobs=1 -workers=1 -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1
   status=$?
   set -e
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -69,12 +70,12 @@ for t in "${targets[@]}"; do
     grep -E 'panicked|ERROR|SUMMARY|Test unit written|out-of-memory|timeout' "$log" | head -20 || true
   fi
   results+=("$(printf '%-18s %12s execs %9s exec/s  peak RSS %5s MB  cov %6s  %s' "$t" "${execs:-?}" "${rate:-?}" "${rss:-?}" "${cov:-?}" "$verdict")")
-  if [[ ${FUZZ_UPDATE_CORPUS:-0} == 1 && $status == 0 ]]; then
+  if [[ ${FUZZ_MINIMISE:-0} == 1 && $status == 0 ]]; then
     merged="$scratch/$t.merged"
     mkdir -p "$merged"
-    "$bin_dir/$t" -merge=1 "$merged" "fuzz/corpus/$t" "$scratch/$t" >/dev/null 2>&1
-    rm -rf "fuzz/corpus/$t" && mv "$merged" "fuzz/corpus/$t"
-    say "$t corpus: $(ls "fuzz/corpus/$t" | wc -l) files, $(du -sh "fuzz/corpus/$t" | cut -f1)"
+    "$bin_dir/$t" -merge=1 "$merged" "fuzz/corpus-work/$t" >/dev/null 2>&1
+    rm -rf "fuzz/corpus-work/$t" && mv "$merged" "fuzz/corpus-work/$t"
+    say "$t work corpus: $(ls "fuzz/corpus-work/$t" | wc -l) files"
   fi
 done
 
