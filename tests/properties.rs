@@ -156,3 +156,214 @@ fn pool_control_the_first_token_verifies() {
     assert!(edgeguard::token::verify_token(&token_pool()[0], &key_sets()[0], &options).is_ok());
     assert!(edgeguard::token::verify_token(&token_pool()[0], &key_sets()[1], &options).is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Canonical paths: canonicalising twice changes nothing.
+
+use edgeguard::decision::{Action, DecideContext, Guard, GuardOptions, RequestRecord};
+use edgeguard::route::canonicalize_path;
+use serde_json::Value;
+
+fn path_strategy() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "/", "/", "a", "B", "admin", ".", "..", "%", "%2e", "%2E", "%2f", "%2F", "%5c", "%25", "%41", "%c0%af", "%e0%a4%a", "%ff",
+        "%00", "%0a", ";", ";x=1", "\\", "~", "+", " ", "\t", "é", "e\u{301}", "ａ", "а", "\u{200b}", "?", "#", "//", "%%", "%zz",
+    ]);
+    prop::collection::vec(piece, 0..24).prop_map(|pieces| format!("/{}", pieces.concat()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    #[test]
+    fn canonicalising_twice_changes_nothing(path in path_strategy()) {
+        if let Ok(canonical) = canonicalize_path(&path) {
+            prop_assert_eq!(canonicalize_path(&canonical).ok(), Some(canonical.clone()), "path {:?}", path);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions: always one of the contract's shapes; a stricter policy never allows more.
+
+const NOW_S: i64 = (BASE_MS / 1000) as i64;
+
+fn design_policy() -> Value {
+    json!({
+        "version": 1,
+        "signInUrl": "/sign-in",
+        "unauthorizedUrl": "/unauthorized",
+        "routes": [
+            { "name": "auth-pages", "match": ["/sign-in(.*)", "/sign-up(.*)", "/unauthorized"], "public": true },
+            { "name": "public", "match": ["/", "/about", "/blog(.*)"], "public": true },
+            { "name": "admin", "match": ["/admin(.*)", "/api/admin(.*)"], "require": { "role": "admin" } },
+            { "name": "org", "match": ["/org/:slug(.*)"], "require": { "org": true } },
+            { "name": "billing", "match": ["/api/billing(.*)"], "require": { "plan": ["pro", "enterprise"] } },
+            { "name": "app", "match": ["/dashboard(.*)", "/settings(.*)", "/api/(.*)"], "require": {} }
+        ],
+        "default": "signed-in",
+        "headers": { "X-Frame-Options": "DENY" },
+        "csrf": { "allowedOrigins": ["https://app.example.com"], "jsonOnly": true },
+        "rejectSubrequestHeader": true
+    })
+}
+
+fn guard_for(policy: &Value) -> Guard {
+    let options: GuardOptions = serde_json::from_value(json!({ "policy": policy, "jwtKey": TEST_KEY_PEM })).expect("options");
+    match Guard::new(options) {
+        Ok(guard) => guard,
+        Err(errors) => panic!("policy rejected: {errors:?}\n{policy}"),
+    }
+}
+
+/// Claims of varied users: roles, orgs, plans, features, second factor, session age.
+fn claims_strategy() -> impl Strategy<Value = Option<serde_json::Map<String, Value>>> {
+    let role = prop::option::of(prop::sample::select(vec!["admin", "member", "Admin", ""]));
+    let org = prop::option::of((prop::sample::select(vec!["admin", "member", "billing"]), prop::bool::ANY));
+    let plan = prop::option::of(prop::sample::select(vec!["u:pro", "u:free", "o:enterprise", "pro"]));
+    let fva = prop::option::of((-1i64..30, -1i64..30));
+    let age = 0i64..7200;
+    prop::option::of((role, org, plan, fva, age)).prop_map(|user| {
+        user.map(|(role, org, plan, fva, age)| {
+            let mut claims = json!({
+                "sub": "user_p", "sid": "sess_p", "iat": NOW_S - age, "nbf": NOW_S - age, "exp": NOW_S + 600, "v": 2, "sts": "active",
+            });
+            if let Some(role) = role {
+                claims["metadata"] = json!({ "role": role });
+            }
+            if let Some((org_role, perms)) = org {
+                claims["o"] = json!({ "id": "org_1", "slg": "acme", "rol": org_role, "per": if perms { "invoices:read" } else { "" }, "fpm": if perms { "1" } else { "0" } });
+            }
+            if let Some(plan) = plan {
+                claims["pla"] = json!(plan);
+            }
+            if let Some((first, second)) = fva {
+                claims["fva"] = json!([first, second]);
+            }
+            match claims {
+                Value::Object(map) => map,
+                _ => unreachable!("json! object"),
+            }
+        })
+    })
+}
+
+fn request_strategy() -> impl Strategy<Value = RequestRecord> {
+    let method = prop::sample::select(vec!["GET", "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]);
+    let base = prop::sample::select(vec![
+        "/", "/about", "/blog/x", "/sign-in", "/unauthorized", "/admin", "/admin/users", "/api/admin/x", "/org/acme/invoices",
+        "/api/billing/charge", "/dashboard", "/settings/profile", "/api/me", "/elsewhere", "/ADMIN", "/Dashboard/",
+    ]);
+    let suffix = path_strategy();
+    let doc = prop::bool::ANY;
+    let origin = prop::option::of(prop::sample::select(vec!["https://app.example.com", "https://evil.example", "null"]));
+    let content_type = prop::option::of(prop::sample::select(vec!["application/json", "text/plain", "application/x-www-form-urlencoded"]));
+    (method, base, prop::option::weighted(0.3, suffix), doc, origin, content_type).prop_map(|(method, base, suffix, doc, origin, ct)| {
+        let path = match suffix {
+            Some(s) => format!("{base}{s}"),
+            None => base.to_owned(),
+        };
+        let mut headers = Vec::new();
+        if doc {
+            headers.push(("accept".to_owned(), "text/html".to_owned()));
+            headers.push(("sec-fetch-mode".to_owned(), "navigate".to_owned()));
+            headers.push(("sec-fetch-dest".to_owned(), "document".to_owned()));
+        }
+        if let Some(origin) = origin {
+            headers.push(("origin".to_owned(), origin.to_owned()));
+        }
+        if let Some(ct) = ct {
+            headers.push(("content-type".to_owned(), ct.to_owned()));
+        }
+        RequestRecord { method: method.to_owned(), url: format!("https://app.example.com{path}"), headers }
+    })
+}
+
+fn assert_shape(decision: &edgeguard::decision::Decision) -> Result<(), TestCaseError> {
+    prop_assert!(!decision.reason.is_empty());
+    match decision.action {
+        Action::Allow => prop_assert_eq!(decision.status, 200),
+        Action::Redirect => {
+            prop_assert_eq!(decision.status, 307);
+            let location = decision.location.as_deref().unwrap_or_default();
+            prop_assert!(location.starts_with("https://") || location.starts_with("http://"), "location {:?}", location);
+        }
+        Action::Deny => prop_assert!((400..500).contains(&decision.status) || decision.status == 503, "status {}", decision.status),
+    }
+    Ok(())
+}
+
+/// One requirement added to one rule (or a public rule made private, or the default tightened).
+/// Rule 0 (sign-in and unauthorized pages) stays public: a redirect target may not be protected.
+fn tighten(policy: &Value, choice: usize, rule_index: usize) -> Value {
+    let mut stricter = policy.clone();
+    let routes = stricter["routes"].as_array_mut().expect("routes");
+    let index = 1 + rule_index % (routes.len() - 1);
+    let rule = &mut routes[index];
+    let additions = [
+        ("role", json!("admin")),
+        ("org", json!(true)),
+        ("plan", json!(["pro"])),
+        ("mfa", json!(true)),
+        ("maxAgeSeconds", json!(600)),
+        ("orgRole", json!("admin")),
+        ("feature", json!("reports")),
+        ("permission", json!("org:invoices:read")),
+    ];
+    match choice % (additions.len() + 2) {
+        n if n < additions.len() => {
+            let (key, value) = &additions[n];
+            if rule.get("public").is_some() {
+                // A public rule gets its first requirement: it stops being public.
+                rule.as_object_mut().expect("rule").remove("public");
+                rule["require"] = json!({});
+            }
+            rule["require"][*key] = value.clone();
+        }
+        n if n == additions.len() => {
+            // A public rule made private (with no requirement: any session); a private rule
+            // is left as it is (its requirements are already at least that).
+            if rule.as_object_mut().expect("rule").remove("public").is_some() {
+                rule["require"] = json!({});
+            }
+        }
+        _ => stricter["default"] = json!("deny"),
+    }
+    stricter
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_decision_has_a_contract_shape(
+        requests in prop::collection::vec((request_strategy(), prop::option::of(claims_strategy())), 1..16),
+    ) {
+        let mut guard = guard_for(&design_policy());
+        for (request, claims) in &requests {
+            let context = DecideContext { now_ms: BASE_MS, clerk_claims: claims.clone(), body: None };
+            assert_shape(&guard.decide(request, &context))?;
+        }
+    }
+
+    #[test]
+    fn a_stricter_policy_never_allows_more(
+        choice in 0usize..10,
+        rule_index in 0usize..5,
+        requests in prop::collection::vec((request_strategy(), claims_strategy()), 1..24),
+    ) {
+        let base = design_policy();
+        let stricter = tighten(&base, choice, rule_index);
+        let mut lax = guard_for(&base);
+        let mut strict = guard_for(&stricter);
+        for (request, claims) in &requests {
+            let context = DecideContext { now_ms: BASE_MS, clerk_claims: Some(claims.clone()), body: None };
+            let strict_decision = strict.decide(request, &context);
+            let lax_decision = lax.decide(request, &context);
+            assert_shape(&strict_decision)?;
+            if strict_decision.action == Action::Allow {
+                prop_assert_eq!(lax_decision.action, Action::Allow, "{} {} allowed by the stricter policy only\n{}", request.method, request.url, stricter);
+            }
+        }
+    }
+}
