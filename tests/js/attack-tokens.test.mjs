@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { verifyToken as clerkVerifyToken } from "@clerk/backend";
-import { verifyToken } from "edgeguard";
+import { createGuard, verifyToken } from "edgeguard";
 import { seededRandom } from "./attack-support.mjs";
 import { algorithmConfusion, genuine, headerInjection, makeKeys, oversized, paddingAttacks, signedButInvalid } from "./attack-token-forge.mjs";
 
@@ -60,4 +60,45 @@ test("oversized tokens are rejected quickly, with a reason", () => {
     assert.match(verdict.reason, /^[a-z-]+$/, c.name);
     assert.ok(ms < 250, `${c.name}: ${ms.toFixed(1)} ms`);
   }
+});
+
+// The same corpus through guard.decide: the guard verifies the token itself (no Clerk claims in
+// the context), from the Authorization header and from the __session cookie.
+const GUARD_POLICY = {
+  version: 1,
+  signInUrl: "/sign-in",
+  routes: [
+    { name: "public", match: ["/", "/sign-in(.*)"], public: true },
+    { name: "admin", match: ["/admin(.*)"], require: { role: "admin" } },
+    { name: "app", match: ["/dashboard(.*)", "/api/(.*)"], require: {} },
+  ],
+  default: "deny",
+};
+
+test("0 allows through guard.decide (bearer and cookie), every family, PEM and JWKS guards", async () => {
+  const guards = { pem: await createGuard({ policy: GUARD_POLICY, jwtKey: keys.pem }), jwks: await createGuard({ policy: GUARD_POLICY, jwks: keys.jwks }) };
+  const ask = (guard, token, path, via) => guard.decide(
+    { method: "GET", url: `https://app.example.com${path}`, headers: via === "bearer" ? { authorization: `Bearer ${token}` } : { cookie: `__session=${token}; __client_uat=${now - 10}` } },
+    { now },
+  );
+  const control = genuine(keys, now);
+  for (const via of ["bearer", "cookie"]) {
+    assert.equal(ask(guards.pem, control, "/admin", via).action, "allow", `control (${via})`);
+    assert.equal(ask(guards.jwks, control, "/admin", via).action, "allow", `control jwks (${via})`);
+  }
+  const allowed = [];
+  let total = 0;
+  const cases = [...Object.values(families).flatMap((generate) => generate()), ...oversized(keys, now)];
+  for (const c of cases) {
+    for (const via of ["bearer", "cookie"]) {
+      for (const path of ["/admin", "/api/me"]) {
+        total += 1;
+        const decision = ask(c.jwks ? guards.jwks : guards.pem, c.token, path, via);
+        if (decision.action === "allow") allowed.push(`${c.name} (${via} ${path})`);
+        else assert.ok(decision.status >= 300 && decision.status < 500, `${c.name}: ${decision.status}`);
+      }
+    }
+  }
+  console.log(`  guard.decide: ${total} attack requests`);
+  assert.deepEqual(allowed, [], `${allowed.length} of ${total} attack requests allowed`);
 });

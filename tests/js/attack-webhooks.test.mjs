@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { Webhook } from "svix";
-import { verifyWebhook } from "edgeguard";
+import { createGuard, verifyWebhook } from "edgeguard";
 import { createClerkWebhookHandler } from "../../js/next-webhook.js";
 import { seededRandom } from "./attack-support.mjs";
 
@@ -155,4 +155,33 @@ test("0 accepts: replays through the route handler (same id, same or re-signed d
     const response = await handler(new Request(URL_, { method: "POST", headers: c.headers, body: c.body }));
     assert.notEqual(response.status, 200, c.name);
   }
+});
+
+test("0 allows through guard.decide with the body (webhook rule with its secret)", async () => {
+  const policy = {
+    version: 1,
+    signInUrl: "/sign-in",
+    routes: [{ name: "public", match: ["/", "/sign-in(.*)"], public: true }, { name: "hook", match: ["/api/webhooks/clerk"], public: true, webhook: "clerk" }],
+    default: "deny",
+  };
+  const guard = await createGuard({ policy, webhookSecrets: { clerk: SECRET } });
+  const ask = (headers, body) => guard.decide({ method: "POST", url: URL_, headers: { "content-type": "application/json", ...headers } }, { now: NOW, body });
+  const genuineDelivery = delivery();
+  assert.equal(ask(genuineDelivery.headers, genuineDelivery.payload).action, "allow", "control");
+  assert.notEqual(ask(genuineDelivery.headers, genuineDelivery.payload).action, "allow", "a replay of the control");
+  const allowed = [];
+  let total = 0;
+  for (let round = 0; round < 5; round += 1) {
+    const d = delivery();
+    for (const c of hostileVariants(d)) {
+      total += 1;
+      if (ask(c.headers, c.body).action === "allow") allowed.push(c.name);
+    }
+    for (const offset of [301, -301, 3600, -86400]) {
+      const late = delivery({ t: NOW + offset });
+      total += 1;
+      if (ask(late.headers, late.payload).action === "allow") allowed.push(`timestamp ${offset}`);
+    }
+  }
+  assert.deepEqual(allowed, [], `${allowed.length} of ${total} allowed`);
 });
