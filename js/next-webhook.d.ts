@@ -12,13 +12,15 @@ export type ClerkWebhookOptions = {
   store?: ReplayStore;
   /** Default 300 (svix). */
   toleranceSeconds?: number;
+  /** Larger bodies are refused (413) before being buffered. Default 4 MiB. */
+  maxBodyBytes?: number;
   /** Unix seconds, for tests. */
   now?: number;
 };
 
 export type ClerkWebhookResult<Event = ClerkWebhookEvent> =
   | { ok: true; event: Event; id: string }
-  /** `response`: 400 `{ error: "invalid-webhook", reason }`, or 503 `{ error: "webhook-unavailable", reason }`. */
+  /** `response`: 400 `{ error: "invalid-webhook", reason }` (413 when too large), or 503 `{ error: "webhook-unavailable", reason }`. */
   | { ok: false; reason: WebhookFailureReason; message: string; response: Response };
 
 /** The envelope of every Clerk webhook event (`@clerk/backend`'s `WebhookEvent` is the precise type). */

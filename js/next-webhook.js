@@ -13,6 +13,9 @@ const SECRET_SETTING = "CLERK_WEBHOOK_SECRET";
 // Clerk's own helper (`@clerk/backend/webhooks`) reads this name.
 const CLERK_SECRET_SETTING = "CLERK_WEBHOOK_SIGNING_SECRET";
 // Failures of ours, not of the sender: svix should retry later.
+// Clerk's events are a few kB; the body is buffered before it can be verified, so an unauthenticated
+// sender must not be able to make it arbitrarily large.
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const UNAVAILABLE_REASONS = new Set(["engine-unavailable", "webhook-replay-store-full", "webhook-replay-store-unavailable"]);
 
 export class WebhookConfigError extends Error {
@@ -27,8 +30,8 @@ let sharedStore = null;
 
 /**
  * Verifies the Clerk webhook in `request`: `{ ok: true, event, id }` or `{ ok: false, reason,
- * response }` (400 `{ error: "invalid-webhook", reason }`; 503 when the engine or the replay store
- * cannot answer). Throws WebhookConfigError when the secret is missing or malformed.
+ * response }` (400 `{ error: "invalid-webhook", reason }`; 413 for a body over `maxBodyBytes`;
+ * 503 when the engine or the replay store cannot answer). Throws WebhookConfigError when the secret is missing or malformed.
  */
 export async function verifyClerkWebhook(request, options = {}) {
   const settings = resolveSettings(options);
@@ -95,16 +98,17 @@ function resolveSettings(options) {
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0) || !Number.isFinite(toleranceSeconds)) {
     throw new RangeError(`Clerk webhook toleranceSeconds must be a number of seconds >= 0 (got ${String(toleranceSeconds)})`);
   }
-  return { secret, toleranceSeconds };
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
+    throw new RangeError(`Clerk webhook maxBodyBytes must be a whole number of bytes >= 0 (got ${String(maxBodyBytes)})`);
+  }
+  return { secret, toleranceSeconds, maxBodyBytes };
 }
 
 async function verifyRequest(settings, store, request, now) {
-  let body;
-  try {
-    body = new Uint8Array(await request.arrayBuffer());
-  } catch (error) {
-    return refuse("webhook-invalid-body", `the request body could not be read: ${error?.message ?? error}`);
-  }
+  const read = await readBody(request, settings.maxBodyBytes);
+  if (!read.ok) return refuse(read.reason, read.message);
+  const body = read.bytes;
   const verified = verifyWebhook(settings.secret, request.headers, body, {
     toleranceSeconds: settings.toleranceSeconds,
     now,
@@ -118,11 +122,50 @@ async function verifyRequest(settings, store, request, now) {
   return { ok: true, event: verified.event, id: verified.id };
 }
 
+/** The raw body, once, refusing more than `max` bytes before buffering them. */
+async function readBody(request, max) {
+  try {
+    if (request.bodyUsed) {
+      return failure("webhook-invalid-body", "the request body was already read: verify the webhook before anything else reads it");
+    }
+    const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+    if (declared > max) return failure("webhook-body-too-large", `the body declares ${declared} bytes, more than ${max}`);
+    if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
+    const reader = request.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) {
+        await reader.cancel().catch(() => {});
+        return failure("webhook-body-too-large", `the body is larger than ${max} bytes`);
+      }
+      chunks.push(value);
+    }
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return { ok: true, bytes };
+  } catch (error) {
+    return failure("webhook-invalid-body", `the request body could not be read: ${error?.message ?? error}`);
+  }
+}
+
+function failure(reason, message) {
+  return { ok: false, reason, message };
+}
+
 function refuse(reason, message) {
   const unavailable = UNAVAILABLE_REASONS.has(reason);
+  const status = unavailable ? 503 : reason === "webhook-body-too-large" ? 413 : 400;
   const response = Response.json(
     { error: unavailable ? "webhook-unavailable" : "invalid-webhook", reason },
-    { status: unavailable ? 503 : 400, headers: unavailable ? { "retry-after": "60" } : undefined },
+    { status, headers: unavailable ? { "retry-after": "60" } : undefined },
   );
   return { ok: false, reason, message, response };
 }

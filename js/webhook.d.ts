@@ -9,6 +9,8 @@ export type WebhookFailureReason =
   | "webhook-invalid-signature"
   | "webhook-invalid-body"
   | "webhook-invalid-json"
+  /** Route-handler helper only: the body exceeds `maxBodyBytes` (answered 413). */
+  | "webhook-body-too-large"
   | "webhook-replay"
   | "webhook-replay-store-full"
   | "webhook-replay-store-unavailable"

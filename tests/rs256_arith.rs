@@ -37,8 +37,8 @@ fn modulus(rng: &mut SplitMix, bits: usize) -> BigUint {
     let one = BigUint::from(1u8);
     let top = &one << (bits - 1);
     match rng.below(4) {
-        0 => (&one << bits) - &one,          // all ones
-        1 => &top + &one,                    // sparse: 2^(bits−1) + 1
+        0 => (&one << bits) - &one, // all ones
+        1 => &top + &one,           // sparse: 2^(bits−1) + 1
         _ => {
             let random = BigUint::from_bytes_be(&rng.bytes(bits.div_ceil(8))) % &top;
             top | random | one
@@ -50,17 +50,30 @@ fn check(key: &RsaPublicKey, n: &BigUint, e: u32, base: &BigUint, context: &str)
     let k = key.modulus_len();
     let expected = be_bytes(&base.modpow(&BigUint::from(e), n), k);
     let signature = be_bytes(base, k);
-    assert_eq!(key.rsavp1(&signature).as_deref(), Some(expected.as_slice()), "{context}");
-    assert_eq!(key.rsavp1_scalar(&signature).as_deref(), Some(expected.as_slice()), "{context} (scalar)");
+    assert_eq!(
+        key.rsavp1(&signature).as_deref(),
+        Some(expected.as_slice()),
+        "{context}"
+    );
+    assert_eq!(
+        key.rsavp1_scalar(&signature).as_deref(),
+        Some(expected.as_slice()),
+        "{context} (scalar)"
+    );
 }
 
 #[test]
 fn modpow_matches_num_bigint() {
-    let seed = std::env::var("RS256_ARITH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x2856_0611u64);
+    let seed = std::env::var("RS256_ARITH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x2856_0611u64);
     println!("rs256_arith seed {seed} (set RS256_ARITH_SEED to replay)");
     let mut rng = SplitMix(seed);
     // Sizes where the limb count L = ceil((bits+2)/28) changes, plus the common ones.
-    let mut sizes = vec![2048, 2049, 2071, 2072, 2073, 2074, 3072, 4070, 4071, 4094, 4095, 4096];
+    let mut sizes = vec![
+        2048, 2049, 2071, 2072, 2073, 2074, 3072, 4070, 4071, 4094, 4095, 4096,
+    ];
     sizes.extend((0..6).map(|_| 2048 + rng.below(2049) as usize));
     for bits in sizes {
         for round in 0..3 {
@@ -70,7 +83,8 @@ fn modpow_matches_num_bigint() {
                 1 => 3,
                 _ => (rng.next() as u32) | 1 | if rng.below(2) == 0 { 0x8000_0000 } else { 2 },
             };
-            let key = RsaPublicKey::from_components(&n.to_bytes_be(), &e.to_be_bytes()).expect("key");
+            let key =
+                RsaPublicKey::from_components(&n.to_bytes_be(), &e.to_be_bytes()).expect("key");
             assert_eq!(key.modulus_bits(), bits);
             let one = BigUint::from(1u8);
             let random = BigUint::from_bytes_be(&rng.bytes(bits.div_ceil(8))) % &n;
@@ -85,7 +99,13 @@ fn modpow_matches_num_bigint() {
                 ("random", random),
                 ("small", small),
             ] {
-                check(&key, &n, e, &base, &format!("bits {bits} e {e} base {label} n {n:x}"));
+                check(
+                    &key,
+                    &n,
+                    e,
+                    &base,
+                    &format!("bits {bits} e {e} base {label} n {n:x}"),
+                );
             }
         }
     }

@@ -41,7 +41,9 @@ pub struct RsaKeyError {
 
 impl RsaKeyError {
     fn new(message: impl Into<String>) -> RsaKeyError {
-        RsaKeyError { message: message.into() }
+        RsaKeyError {
+            message: message.into(),
+        }
     }
 }
 
@@ -107,7 +109,9 @@ impl RsaPublicKey {
         if exponent_be.len() > 4 {
             return Err(RsaKeyError::new("RSA public exponent must be below 2^32"));
         }
-        let exponent = exponent_be.iter().fold(0u32, |e, &b| (e << 8) | u32::from(b));
+        let exponent = exponent_be
+            .iter()
+            .fold(0u32, |e, &b| (e << 8) | u32::from(b));
         if exponent < 3 || exponent % 2 == 0 {
             return Err(RsaKeyError::new(format!(
                 "RSA public exponent {exponent} is invalid; it must be odd and at least 3"

@@ -24,9 +24,9 @@ pub(crate) struct ScalarDot;
 impl ColumnDot for ScalarDot {
     #[inline(always)]
     fn dot(x: &[u32], y: &[u32]) -> u64 {
-        x.iter()
-            .zip(y)
-            .fold(0u64, |sum, (&a, &b)| sum.wrapping_add(u64::from(a) * u64::from(b)))
+        x.iter().zip(y).fold(0u64, |sum, (&a, &b)| {
+            sum.wrapping_add(u64::from(a) * u64::from(b))
+        })
     }
 }
 
@@ -169,8 +169,15 @@ impl Modulus {
         for i in 0..l {
             // a[j]·a[i−j] for j < i−j, i.e. j < (i+1)/2; a[i−j] sits at a_reversed[L−1−i+j].
             let half = i.div_ceil(2);
-            let off_diagonal = D::dot(window(a, 0, half), window(a_reversed, l - 1 - i, l - 1 - i + half));
-            let diagonal = if i % 2 == 0 { limb(a, i / 2) * limb(a, i / 2) } else { 0 };
+            let off_diagonal = D::dot(
+                window(a, 0, half),
+                window(a_reversed, l - 1 - i, l - 1 - i + half),
+            );
+            let diagonal = if i % 2 == 0 {
+                limb(a, i / 2) * limb(a, i / 2)
+            } else {
+                0
+            };
             let ab = 2 * off_diagonal + diagonal;
             let mn = D::dot(window(m, 0, i), window(n_rev, l - 1 - i, l - 1));
             let low = (ab & u64::from(LIMB_MASK)) + (mn & u64::from(LIMB_MASK)) + carry;
@@ -189,7 +196,11 @@ impl Modulus {
             } else {
                 0
             };
-            let diagonal = if i % 2 == 0 { limb(a, i / 2) * limb(a, i / 2) } else { 0 };
+            let diagonal = if i % 2 == 0 {
+                limb(a, i / 2) * limb(a, i / 2)
+            } else {
+                0
+            };
             let ab = 2 * off_diagonal + diagonal;
             let mn = D::dot(window(m, start, l), window(n_rev, 0, 2 * l - 1 - i));
             let low = (ab & u64::from(LIMB_MASK)) + (mn & u64::from(LIMB_MASK)) + carry;

@@ -1,0 +1,267 @@
+//! A bounded cache of successful verifications, keyed by the SHA-256 of the token.
+//!
+//! The cache only skips the RSA signature check. A hit re-runs the checks that depend on the
+//! caller's options and clock (`typ`, `sub`, `aud`, `azp`, `iss`, `exp`, `nbf`, `iat`), so a token
+//! is never accepted from the cache when a fresh verification would reject it. Entries expire at
+//! `exp − clockSkew` (after that a fresh verification decides), belong to one [`KeySet`], and are
+//! evicted by CLOCK (second chance) when the entry count or the byte budget is exceeded.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::Arc;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::error::TokenError;
+use super::keys::KeySet;
+use super::verify::{check_header_after_key, decode_token, validate_claims_with_issuer, verify_token_with_issuer};
+use super::verify::{Claims, VerifyOptions};
+
+type TokenDigest = [u8; 32];
+
+/// An entry belongs to one token and one key set (a token verified against other keys is
+/// another question with possibly another answer).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct CacheKey {
+    digest: TokenDigest,
+    key_set_id: u64,
+}
+
+impl Hash for CacheKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The digest is uniform already: eight of its bytes, mixed with the key set, suffice.
+        let [a, b, c, d, e, f, g, h, ..] = self.digest;
+        state.write_u64(u64::from_le_bytes([a, b, c, d, e, f, g, h]) ^ self.key_set_id.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    }
+}
+
+/// Size limits. `max_bytes` counts an estimate of each entry's memory (token length based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheLimits {
+    pub max_entries: usize,
+    pub max_bytes: usize,
+}
+
+impl Default for CacheLimits {
+    fn default() -> CacheLimits {
+        CacheLimits { max_entries: 1024, max_bytes: 8 * 1024 * 1024 }
+    }
+}
+
+struct Entry {
+    key: CacheKey,
+    header: Value,
+    claims: Arc<Claims>,
+    /// `exp − clockSkew` at insertion, in ms.
+    valid_until_ms: f64,
+    cost: usize,
+    referenced: bool,
+}
+
+/// The verified-token cache. Not shared between threads (one per guard / wasm instance).
+pub struct TokenCache {
+    limits: CacheLimits,
+    slots: Vec<Option<Entry>>,
+    free: Vec<usize>,
+    index: HashMap<CacheKey, usize, BuildHasherDefault<DigestHasher>>,
+    hand: usize,
+    bytes: usize,
+    stats: CacheStats,
+}
+
+/// Counters, for observability and tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Verdicts answered from the cache (signature check skipped).
+    pub hits: u64,
+    /// Full verifications.
+    pub misses: u64,
+    pub evictions: u64,
+}
+
+/// Per-entry bookkeeping (digest, index, slot, header) on top of the token-proportional part.
+const ENTRY_OVERHEAD: usize = 256;
+/// A parsed claims map takes a few times its JSON text; the token is ≥ 4/3 of that text.
+const BYTES_PER_TOKEN_BYTE: usize = 3;
+
+impl TokenCache {
+    pub fn new(limits: CacheLimits) -> TokenCache {
+        TokenCache {
+            limits,
+            slots: Vec::new(),
+            free: Vec::new(),
+            index: HashMap::default(),
+            hand: 0,
+            bytes: 0,
+            stats: CacheStats::default(),
+        }
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        self.stats
+    }
+
+    pub fn limits(&self) -> CacheLimits {
+        self.limits
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The estimated bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.free.clear();
+        self.index.clear();
+        self.hand = 0;
+        self.bytes = 0;
+    }
+
+    /// [`verify_token`](super::verify_token), answered from the cache when it can be.
+    pub fn verify(&mut self, token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<Arc<Claims>, TokenError> {
+        self.verify_with_issuer(token, keys, options, None)
+    }
+
+    /// [`verify_token_with_issuer`], answered from the cache when it can be.
+    pub fn verify_with_issuer(
+        &mut self,
+        token: &str,
+        keys: &KeySet,
+        options: &VerifyOptions,
+        mut issuer_predicate: Option<&mut dyn FnMut(&str) -> bool>,
+    ) -> Result<Arc<Claims>, TokenError> {
+        let key = CacheKey { digest: Sha256::digest(token.as_bytes()).into(), key_set_id: keys.id() };
+        let now = options.now_ms as f64;
+        if let Some(slot) = self.index.get(&key).copied() {
+            let usable = self.slots.get(slot).and_then(Option::as_ref).is_some_and(|e| now < e.valid_until_ms);
+            if usable {
+                self.stats.hits += 1;
+                let verdict = match self.slots.get_mut(slot).and_then(Option::as_mut) {
+                    Some(entry) => {
+                        entry.referenced = true;
+                        check_header_after_key(entry.header.as_object(), options)
+                            .and_then(|()| validate_claims_with_issuer(&entry.claims, options, reborrow(&mut issuer_predicate)))
+                            .map(|()| Arc::clone(&entry.claims))
+                    }
+                    None => Err(TokenError::new(super::reason::TOKEN_VERIFICATION_FAILED, "cache slot vanished")),
+                };
+                // A failure here comes from the caller's options or clock, not from the token:
+                // the entry stays for callers (or clocks) it still satisfies.
+                return verdict;
+            }
+            self.remove(slot);
+        }
+
+        self.stats.misses += 1;
+        let claims = Arc::new(verify_token_with_issuer(token, keys, options, issuer_predicate)?);
+        if let Some(exp_ms) = claims.get("exp").and_then(Value::as_f64).map(|exp| exp.trunc() * 1000.0) {
+            let valid_until_ms = exp_ms - options.clock_skew_ms as f64;
+            if now < valid_until_ms {
+                // The header decoded fine moments ago; a failure here only means "don't cache".
+                if let Ok(decoded) = decode_token(token) {
+                    self.insert(Entry {
+                        key,
+                        header: decoded.header,
+                        claims: Arc::clone(&claims),
+                        valid_until_ms,
+                        cost: ENTRY_OVERHEAD.saturating_add(token.len().saturating_mul(BYTES_PER_TOKEN_BYTE)),
+                        referenced: false,
+                    });
+                }
+            }
+        }
+        Ok(claims)
+    }
+
+    fn insert(&mut self, entry: Entry) {
+        if self.limits.max_entries == 0 || entry.cost > self.limits.max_bytes {
+            return;
+        }
+        while self.index.len() >= self.limits.max_entries || self.bytes + entry.cost > self.limits.max_bytes {
+            if !self.evict_one() {
+                return;
+            }
+        }
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        self.bytes += entry.cost;
+        self.index.insert(entry.key, slot);
+        if let Some(place) = self.slots.get_mut(slot) {
+            *place = Some(entry);
+        }
+    }
+
+    /// CLOCK: sweep from the hand, clearing reference bits, and evict the first unreferenced
+    /// entry. Two full sweeps always find one; false only when the cache is empty.
+    fn evict_one(&mut self) -> bool {
+        let len = self.slots.len();
+        if len == 0 || self.index.is_empty() {
+            return false;
+        }
+        for _ in 0..(2 * len) {
+            let slot = self.hand % len;
+            self.hand = (slot + 1) % len;
+            match self.slots.get_mut(slot).and_then(Option::as_mut) {
+                Some(entry) if entry.referenced => entry.referenced = false,
+                Some(_) => {
+                    self.remove(slot);
+                    self.stats.evictions += 1;
+                    return true;
+                }
+                None => {}
+            }
+        }
+        false
+    }
+
+    fn remove(&mut self, slot: usize) {
+        if let Some(entry) = self.slots.get_mut(slot).and_then(Option::take) {
+            self.index.remove(&entry.key);
+            self.bytes = self.bytes.saturating_sub(entry.cost);
+            self.free.push(slot);
+        }
+    }
+}
+
+/// Lends the predicate for one call while keeping it for a later one.
+fn reborrow<'a>(predicate: &'a mut Option<&mut dyn FnMut(&str) -> bool>) -> Option<&'a mut dyn FnMut(&str) -> bool> {
+    match predicate {
+        Some(p) => Some(&mut **p),
+        None => None,
+    }
+}
+
+/// [`CacheKey`] hashes itself to one uniform u64: the hasher only passes it through.
+#[derive(Default)]
+struct DigestHasher(u64);
+
+impl Hasher for DigestHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 ^= value;
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+}
