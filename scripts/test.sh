@@ -54,7 +54,9 @@ run_suite() {
 shopt -s nullglob
 run_suite "cargo test" cargo cargo test --color never
 run_suite "wasm-pack test --node" cargo wasm-pack --log-level warn test --node
-run_suite "wasm-pack test --headless --chrome" cargo \
+# The suites are written for wasm-bindgen-test's default (Node); WASM_BINDGEN_USE_BROWSER runs the
+# same ones in headless Chromium instead of skipping them.
+run_suite "wasm-pack test --headless --chrome" cargo env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER"
 js_tests=(tests/js/*.test.mjs)
 if ((${#js_tests[@]})); then

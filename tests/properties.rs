@@ -5,6 +5,8 @@
 //!   the sections below.
 //! Test key: an RSA-2048 pair made for this file only (its private exponent is here so genuine
 //! tokens can be signed without a crypto dependency).
+//! Native only: proptest and num-bigint are native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::OnceLock;
 

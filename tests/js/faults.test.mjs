@@ -252,15 +252,15 @@ test("guard: oversized inputs (64 KB path, 32 KB cookie header, 1 MB token) are 
 
 // Middleware has no body, so a guard without `webhookSecrets` lets signed-looking webhook requests
 // through to the route handler, which verifies them (createClerkWebhookHandler refuses to start
-// without a secret: tested above). But a guard asked with the body (route handler use) and no
-// secret for the rule allows the delivery unverified. Reported; fail-closed is the expectation.
+// without a secret: tested above). A guard asked with the body (route handler use) but no secret for
+// the rule cannot verify, so it denies (503 webhook-secret-missing).
 test("guard: a webhook rule asked with a body but no secret does not allow unverified deliveries", {
   ...guardMissing,
-  todo: guardMissing.skip ? undefined : "the guard allows a webhook delivery with a body when webhookSecrets lacks the rule's secret (src/decision/guard.rs check_webhook)",
 }, async () => {
   const policy = { ...POLICY, routes: [...POLICY.routes, { name: "hook", match: ["/api/webhooks/clerk"], public: true, webhook: "clerk" }] };
   const guard = await createGuard({ policy });
   const forged = { "svix-id": "msg_forged", "svix-timestamp": String(now), "svix-signature": "v1,Zm9yZ2Vk", "content-type": "application/json" };
   const decision = guard.decide({ method: "POST", url: "https://app.example.com/api/webhooks/clerk", headers: forged }, { now, body: "{\"type\":\"user.deleted\"}" });
   assert.notEqual(decision.action, "allow", JSON.stringify(decision));
+  assert.deepEqual([decision.status, decision.reason], [503, "webhook-secret-missing"]);
 });
