@@ -2,7 +2,7 @@
 // requests by different users, and a table of what came back. The server is always stopped.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { DOCUMENT_HEADERS, exampleUsesAdapter, startExample } from "../tests/support/example-session.mjs";
+import { DOCUMENT_HEADERS, startExample } from "../tests/support/example-session.mjs";
 import { exampleDir } from "../tests/support/paths.mjs";
 import { generateWebhookSecret, signedWebhookHeaders } from "../tests/support/webhooks.mjs";
 
@@ -75,7 +75,7 @@ function printTable(rows) {
 
 const app = await startExample({ runtime: "edge", env: { CLERK_WEBHOOK_SECRET: webhookSecret } });
 try {
-  console.log(`\nexample app on ${app.origin} (edge middleware, ${exampleUsesAdapter() ? "edgeguard/next" : "stand-in guard: edgeguard/next not wired yet"})`);
+  console.log(`\nexample app on ${app.origin} (edge middleware: clerkMiddleware + edgeguardMiddleware)`);
   console.log("tokens are RS256, signed with a key generated for this run; its public half is CLERK_JWT_KEY\n");
   const rows = [];
   for (const step of script(app)) rows.push(await send(app, step));
