@@ -51,21 +51,24 @@ async function send(app, [who, label, { path: explicitPath, method = "GET", head
   const requestPath = explicitPath ?? label.split(" ")[1];
   const response = await fetch(app.origin + requestPath, { method, headers, body, redirect: "manual" });
   const text = await response.text();
-  let reason = response.headers.get("x-edgeguard-reason") ?? "";
-  if (!reason && (response.headers.get("content-type") ?? "").includes("json")) {
+  // The middleware's decision (X-Edgeguard-Reason, exposed by the example policy), then what the
+  // route handler itself said, when it answered JSON (webhook verification, the user id).
+  const reason = response.headers.get("x-edgeguard-reason") ?? "";
+  let detail = "";
+  if ((response.headers.get("content-type") ?? "").includes("json")) {
     try {
       const json = JSON.parse(text);
-      reason = json.reason ?? (json.userId ? `userId=${json.userId}` : "");
+      detail = json.userId ? `userId=${json.userId}` : json.type ? `event ${json.type}` : json.reason && json.reason !== reason ? json.reason : "";
     } catch {
-      reason = "(invalid JSON)";
+      detail = "(invalid JSON)";
     }
   }
   const location = response.headers.get("location") ?? "";
-  return [who, label, String(response.status), location.replace(app.origin, ""), reason];
+  return [who, label, String(response.status), location.replace(app.origin, ""), reason, detail];
 }
 
 function printTable(rows) {
-  const header = ["who", "request", "status", "location", "reason"];
+  const header = ["who", "request", "status", "location", "decision", "handler said"];
   const widths = header.map((h, i) => Math.min(64, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const line = (cells) => cells.map((c, i) => (c.length > widths[i] ? `${c.slice(0, widths[i] - 1)}…` : c.padEnd(widths[i]))).join("  ");
   console.log(line(header));
