@@ -26,7 +26,8 @@ export function verifyToken(token, options = {}) {
     const glue = engine();
     const keys = keyHandle(glue, request.keySource);
     if (keys.failure) return keys.failure;
-    return JSON.parse(glue.verifySessionToken(keys.handle, text, JSON.stringify(request.record), request.issuer));
+    const verdict = JSON.parse(glue.verifySessionToken(keys.handle, text, JSON.stringify(request.record), !!request.issuer));
+    return request.issuer ? applyIssuerPredicate(verdict, request.issuer) : verdict;
   } catch (error) {
     return engineFailure(error);
   }
@@ -66,6 +67,22 @@ export function hasAuthorization(auth, params) {
     engineFailure(error);
     return false;
   }
+}
+
+// The core ran the issuer step with "any string passes" and named the `iss` it saw; the
+// predicate decides now. The issuer step precedes exp/nbf/iat, so a rejection here replaces
+// whatever those later checks said, exactly as if the predicate had run in place.
+function applyIssuerPredicate(verdict, predicate) {
+  if (!("issuerToCheck" in verdict)) return verdict;
+  const { issuerToCheck: iss, ...rest } = verdict;
+  let accepted = false;
+  try {
+    accepted = predicate(iss) === true;
+  } catch {
+    accepted = false;
+  }
+  if (accepted) return rest;
+  return failure("token-invalid-issuer", `Invalid JWT issuer claim (iss) ${JSON.stringify(iss)}: rejected by the issuer function.`);
 }
 
 function normalizeVerifyOptions(options) {
@@ -127,13 +144,12 @@ function keyHandle(glue, source) {
     keyHandles.set(cacheKey, cached);
     return cached;
   }
-  let handle;
-  try {
-    handle = source.kind === "pem" ? glue.tokenKeysFromPem(source.text) : glue.tokenKeysFromJwks(source.text);
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) throw error;
+  const handle = source.kind === "pem" ? glue.tokenKeysFromPem(source.text) : glue.tokenKeysFromJwks(source.text);
+  const problem = handle.error();
+  if (problem !== undefined) {
+    handle.free();
     const what = source.kind === "pem" ? "jwtKey" : "jwks";
-    return { failure: failure("invalid-options", `${what} is not usable: ${error?.message ?? error}`) };
+    return { failure: failure("invalid-options", `${what} is not usable: ${problem}`) };
   }
   const entry = { generation: engineGeneration(), handle };
   if (cached) releaseHandle(cached);

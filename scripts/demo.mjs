@@ -1,25 +1,14 @@
 // The scripted walk of the demo: one signing key, the example app on a free port, a fixed list of
 // requests by different users, and a table of what came back. The server is always stopped.
-import { createHmac, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { DOCUMENT_HEADERS, exampleUsesAdapter, startExample } from "../tests/support/example-session.mjs";
 import { exampleDir } from "../tests/support/paths.mjs";
+import { generateWebhookSecret, signedWebhookHeaders } from "../tests/support/webhooks.mjs";
 
 const WEBHOOK_ROUTE = path.join(exampleDir, "app", "api", "webhooks", "clerk", "route.ts");
-const webhookSecret = `whsec_${randomBytes(24).toString("base64")}`;
-
-function signedWebhook(body, { id = `msg_${randomBytes(8).toString("hex")}`, secret = webhookSecret } = {}) {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
-  const signature = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
-  return {
-    "content-type": "application/json",
-    "svix-id": id,
-    "svix-timestamp": String(timestamp),
-    "svix-signature": `v1,${signature}`,
-  };
-}
+const webhookSecret = generateWebhookSecret();
+const signedWebhook = (body, secret = webhookSecret) => signedWebhookHeaders(secret, body);
 
 function script(app) {
   const member = app.user({ userId: "user_demoMember", role: "member" });
@@ -51,7 +40,7 @@ function script(app) {
       ["svix (valid)", "POST /api/webhooks/clerk", { method: "POST", body, headers }],
       ["svix (replayed)", "POST /api/webhooks/clerk", { method: "POST", body, headers }],
       ["svix (bad signature)", "POST /api/webhooks/clerk", {
-        method: "POST", body, headers: signedWebhook(body, { secret: `whsec_${randomBytes(24).toString("base64")}` }),
+        method: "POST", body, headers: signedWebhook(body, generateWebhookSecret()),
       }],
     );
   }
@@ -84,7 +73,7 @@ function printTable(rows) {
   for (const row of rows) console.log(line(row));
 }
 
-const app = await startExample({ runtime: "edge", env: { CLERK_WEBHOOK_SIGNING_SECRET: webhookSecret } });
+const app = await startExample({ runtime: "edge", env: { CLERK_WEBHOOK_SECRET: webhookSecret } });
 try {
   console.log(`\nexample app on ${app.origin} (edge middleware, ${exampleUsesAdapter() ? "edgeguard/next" : "stand-in guard: edgeguard/next not wired yet"})`);
   console.log("tokens are RS256, signed with a key generated for this run; its public half is CLERK_JWT_KEY\n");

@@ -69,7 +69,22 @@ npm_ci_if_needed() {
     return
   fi
   say "npm ci in $dir"
-  (cd "$dir" && npm ci --no-audit --no-fund)
+  local out
+  if ! out=$(cd "$dir" && npm ci --no-audit --no-fund 2>&1); then
+    # A registry mirror without the other platforms' optional packages (@next/swc-darwin-*, …)
+    # yields lockfiles that omit them, and npm ci refuses those as "out of sync". npm install keeps
+    # the locked versions and skips the missing optional packages; the lockfile is restored after.
+    printf '%s\n' "$out" | grep -E "^npm (error|ERR)" | head -5
+    say "npm ci refused the lockfile in $dir: npm install with the same lockfile instead"
+    cp "$dir/package-lock.json" "$dir/.package-lock.json.setup-backup"
+    (cd "$dir" && npm install --no-audit --no-fund) || {
+      mv "$dir/.package-lock.json.setup-backup" "$dir/package-lock.json"
+      exit 1
+    }
+    mv "$dir/.package-lock.json.setup-backup" "$dir/package-lock.json"
+  else
+    printf '%s\n' "$out" | tail -2
+  fi
   echo "$lock_sha" > "$stamp"
 }
 npm_ci_if_needed .

@@ -1,1 +1,19 @@
-//! (module under construction)
+//! Route patterns (Clerk's `createRouteMatcher`, exactly) and the hardened canonical path.
+//!
+//! The decision matches policy rules against both `next_url_pathname(url.pathname)` (what Clerk
+//! sees) and `canonicalize_path` of it (what Next.js routes), and takes the stricter outcome; a
+//! path without canonical form is denied with reason `bad-path`.
+
+mod casefold_table;
+mod charset;
+mod decode_uri;
+mod emit;
+mod js_regex;
+mod path_to_regexp;
+pub mod canonical;
+pub mod next_url;
+pub mod pattern;
+
+pub use canonical::{canonicalize_path, PathError};
+pub use next_url::next_url_pathname;
+pub use pattern::{compile_pattern, MalformedPath, PatternError, RouteMatcher};

@@ -7,7 +7,7 @@
 //! evicted by CLOCK (second chance) when the entry count or the byte budget is exceeded.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -19,6 +19,22 @@ use super::verify::{check_header_after_key, decode_token, validate_claims_with_i
 use super::verify::{Claims, VerifyOptions};
 
 type TokenDigest = [u8; 32];
+
+/// An entry belongs to one token and one key set (a token verified against other keys is
+/// another question with possibly another answer).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct CacheKey {
+    digest: TokenDigest,
+    key_set_id: u64,
+}
+
+impl Hash for CacheKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The digest is uniform already: eight of its bytes, mixed with the key set, suffice.
+        let [a, b, c, d, e, f, g, h, ..] = self.digest;
+        state.write_u64(u64::from_le_bytes([a, b, c, d, e, f, g, h]) ^ self.key_set_id.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    }
+}
 
 /// Size limits. `max_bytes` counts an estimate of each entry's memory (token length based).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,8 +50,7 @@ impl Default for CacheLimits {
 }
 
 struct Entry {
-    digest: TokenDigest,
-    key_set_id: u64,
+    key: CacheKey,
     header: Value,
     claims: Arc<Claims>,
     /// `exp − clockSkew` at insertion, in ms.
@@ -49,9 +64,20 @@ pub struct TokenCache {
     limits: CacheLimits,
     slots: Vec<Option<Entry>>,
     free: Vec<usize>,
-    index: HashMap<TokenDigest, usize, BuildHasherDefault<DigestHasher>>,
+    index: HashMap<CacheKey, usize, BuildHasherDefault<DigestHasher>>,
     hand: usize,
     bytes: usize,
+    stats: CacheStats,
+}
+
+/// Counters, for observability and tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Verdicts answered from the cache (signature check skipped).
+    pub hits: u64,
+    /// Full verifications.
+    pub misses: u64,
+    pub evictions: u64,
 }
 
 /// Per-entry bookkeeping (digest, index, slot, header) on top of the token-proportional part.
@@ -68,7 +94,16 @@ impl TokenCache {
             index: HashMap::default(),
             hand: 0,
             bytes: 0,
+            stats: CacheStats::default(),
         }
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        self.stats
+    }
+
+    pub fn limits(&self) -> CacheLimits {
+        self.limits
     }
 
     pub fn len(&self) -> usize {
@@ -105,15 +140,12 @@ impl TokenCache {
         options: &VerifyOptions,
         mut issuer_predicate: Option<&mut dyn FnMut(&str) -> bool>,
     ) -> Result<Arc<Claims>, TokenError> {
-        let digest: TokenDigest = Sha256::digest(token.as_bytes()).into();
+        let key = CacheKey { digest: Sha256::digest(token.as_bytes()).into(), key_set_id: keys.id() };
         let now = options.now_ms as f64;
-        if let Some(slot) = self.index.get(&digest).copied() {
-            let usable = self
-                .slots
-                .get(slot)
-                .and_then(Option::as_ref)
-                .is_some_and(|e| e.key_set_id == keys.id() && now < e.valid_until_ms);
+        if let Some(slot) = self.index.get(&key).copied() {
+            let usable = self.slots.get(slot).and_then(Option::as_ref).is_some_and(|e| now < e.valid_until_ms);
             if usable {
+                self.stats.hits += 1;
                 let verdict = match self.slots.get_mut(slot).and_then(Option::as_mut) {
                     Some(entry) => {
                         entry.referenced = true;
@@ -123,14 +155,14 @@ impl TokenCache {
                     }
                     None => Err(TokenError::new(super::reason::TOKEN_VERIFICATION_FAILED, "cache slot vanished")),
                 };
-                if verdict.is_err() {
-                    self.remove(slot);
-                }
+                // A failure here comes from the caller's options or clock, not from the token:
+                // the entry stays for callers (or clocks) it still satisfies.
                 return verdict;
             }
             self.remove(slot);
         }
 
+        self.stats.misses += 1;
         let claims = Arc::new(verify_token_with_issuer(token, keys, options, issuer_predicate)?);
         if let Some(exp_ms) = claims.get("exp").and_then(Value::as_f64).map(|exp| exp.trunc() * 1000.0) {
             let valid_until_ms = exp_ms - options.clock_skew_ms as f64;
@@ -138,8 +170,7 @@ impl TokenCache {
                 // The header decoded fine moments ago; a failure here only means "don't cache".
                 if let Ok(decoded) = decode_token(token) {
                     self.insert(Entry {
-                        digest,
-                        key_set_id: keys.id(),
+                        key,
                         header: decoded.header,
                         claims: Arc::clone(&claims),
                         valid_until_ms,
@@ -169,7 +200,7 @@ impl TokenCache {
             }
         };
         self.bytes += entry.cost;
-        self.index.insert(entry.digest, slot);
+        self.index.insert(entry.key, slot);
         if let Some(place) = self.slots.get_mut(slot) {
             *place = Some(entry);
         }
@@ -189,6 +220,7 @@ impl TokenCache {
                 Some(entry) if entry.referenced => entry.referenced = false,
                 Some(_) => {
                     self.remove(slot);
+                    self.stats.evictions += 1;
                     return true;
                 }
                 None => {}
@@ -199,7 +231,7 @@ impl TokenCache {
 
     fn remove(&mut self, slot: usize) {
         if let Some(entry) = self.slots.get_mut(slot).and_then(Option::take) {
-            self.index.remove(&entry.digest);
+            self.index.remove(&entry.key);
             self.bytes = self.bytes.saturating_sub(entry.cost);
             self.free.push(slot);
         }
@@ -214,7 +246,7 @@ fn reborrow<'a>(predicate: &'a mut Option<&mut dyn FnMut(&str) -> bool>) -> Opti
     }
 }
 
-/// Keys are SHA-256 digests already: their first eight bytes are a uniform hash.
+/// [`CacheKey`] hashes itself to one uniform u64: the hasher only passes it through.
 #[derive(Default)]
 struct DigestHasher(u64);
 
@@ -223,9 +255,13 @@ impl Hasher for DigestHasher {
         self.0
     }
 
+    fn write_u64(&mut self, value: u64) {
+        self.0 ^= value;
+    }
+
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes.iter().take(8) {
-            self.0 = (self.0 << 8) | u64::from(b);
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
         }
     }
 }

@@ -130,7 +130,7 @@ impl Auth {
         }
         if let Some(permission) = permission {
             let wanted = with_org_prefix(permission);
-            if !self.org_permissions.iter().any(|p| *p == wanted) {
+            if !self.org_permissions.contains(&wanted) {
                 return Check::Fail;
             }
         }
@@ -181,20 +181,21 @@ impl Auth {
         let factor1_fresh = factor1 != -1.0 && after_minutes > factor1;
         let factor2_fresh = factor2 != -1.0 && after_minutes > factor2;
         Check::from_bool(match level {
-            Level::FirstFactor => factor1_fresh,
-            Level::SecondFactor if factor2 == -1.0 => factor1_fresh,
-            Level::SecondFactor => factor2_fresh,
-            Level::MultiFactor if factor2 == -1.0 => factor1_fresh,
-            Level::MultiFactor => factor1 != -1.0 && factor1_fresh && factor2_fresh,
+            Level::First => factor1_fresh,
+            Level::Second if factor2 == -1.0 => factor1_fresh,
+            Level::Second => factor2_fresh,
+            Level::Multi if factor2 == -1.0 => factor1_fresh,
+            Level::Multi => factor1 != -1.0 && factor1_fresh && factor2_fresh,
         })
     }
 }
 
 #[derive(Clone, Copy)]
+/// Which factors a reverification level asks for (Clerk: first_factor, second_factor, multi_factor).
 enum Level {
-    FirstFactor,
-    SecondFactor,
-    MultiFactor,
+    First,
+    Second,
+    Multi,
 }
 
 /// `validateReverificationConfig`: a preset name, or an object (arrays included, as `typeof`
@@ -202,17 +203,17 @@ enum Level {
 fn reverification_config(requirement: &Value) -> Option<(Level, f64)> {
     match requirement {
         Value::String(preset) => match preset.as_str() {
-            "strict_mfa" => Some((Level::MultiFactor, 10.0)),
-            "strict" => Some((Level::SecondFactor, 10.0)),
-            "moderate" => Some((Level::SecondFactor, 60.0)),
-            "lax" => Some((Level::SecondFactor, 1440.0)),
+            "strict_mfa" => Some((Level::Multi, 10.0)),
+            "strict" => Some((Level::Second, 10.0)),
+            "moderate" => Some((Level::Second, 60.0)),
+            "lax" => Some((Level::Second, 1440.0)),
             _ => None,
         },
         Value::Object(config) => {
             let level = match config.get("level").and_then(Value::as_str)? {
-                "first_factor" => Level::FirstFactor,
-                "second_factor" => Level::SecondFactor,
-                "multi_factor" => Level::MultiFactor,
+                "first_factor" => Level::First,
+                "second_factor" => Level::Second,
+                "multi_factor" => Level::Multi,
                 _ => return None,
             };
             let after_minutes = config.get("afterMinutes").and_then(Value::as_f64).filter(|m| *m > 0.0)?;

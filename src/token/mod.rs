@@ -19,7 +19,7 @@ pub mod provider;
 pub mod record;
 pub mod verify;
 
-pub use cache::{CacheLimits, TokenCache};
+pub use cache::{CacheLimits, CacheStats, TokenCache};
 pub use claims::{auth_from_claims, Auth};
 pub use error::{reason, ConfigError, TokenError};
 pub use has::{HasQuery, Reverification};

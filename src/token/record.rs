@@ -59,6 +59,28 @@ pub fn verify_record(
     }
 }
 
+/// [`verify_record`] for a host-side issuer predicate that cannot run inside the core: the
+/// issuer step accepts any string `iss` and records it. When the record carries
+/// `"issuerToCheck"`, the host evaluates its predicate on that value; a rejection there replaces
+/// the verdict with `token-invalid-issuer` (the issuer step comes before every check that could
+/// have failed after it), an acceptance keeps the verdict. Without `issuerToCheck` the verdict is
+/// final (a non-string `iss` is already rejected, an earlier check already failed).
+pub fn verify_record_deferring_issuer(keys: &KeySet, token: &str, options_json: &str) -> String {
+    let mut seen: Option<String> = None;
+    let mut record_issuer = |iss: &str| {
+        seen = Some(iss.to_owned());
+        true
+    };
+    let verdict = verify_record(keys, token, options_json, Some(&mut record_issuer));
+    match (seen, serde_json::from_str::<Value>(&verdict)) {
+        (Some(iss), Ok(Value::Object(mut object))) => {
+            object.insert("issuerToCheck".to_owned(), Value::String(iss));
+            Value::Object(object).to_string()
+        }
+        _ => verdict,
+    }
+}
+
 /// Claims (already verified) → `{"ok":true,"auth":…}` or a failure record.
 pub fn auth_record(claims_json: &str) -> String {
     let claims: Map<String, Value> = match serde_json::from_str(claims_json) {
@@ -82,6 +104,7 @@ pub fn has_record(auth_json: &str, query_json: &str) -> bool {
     auth.has(&HasQuery::from_json(&query))
 }
 
-fn failure(reason: &str, message: &str) -> String {
+/// `{"ok":false,"reason","message"}`.
+pub fn failure(reason: &str, message: &str) -> String {
     json!({ "ok": false, "reason": reason, "message": message }).to_string()
 }

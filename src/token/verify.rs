@@ -364,7 +364,7 @@ fn time_claim(claims: &Claims, name: &str, label: &str, required: bool) -> Resul
     let ms = seconds.trunc() * 1000.0;
     // Stricter than Clerk: beyond the Date range Clerk's comparisons are all false, so e.g.
     // `exp: -1e13` never expires there. edgeguard rejects such a claim.
-    if !(ms.abs() <= MAX_TIME_MS) {
+    if ms.is_nan() || ms.abs() > MAX_TIME_MS {
         return Err(TokenError::new(
             reason::TOKEN_VERIFICATION_FAILED,
             format!("Invalid JWT {label} claim ({name}) {seconds}: outside the representable date range."),

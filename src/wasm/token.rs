@@ -1,6 +1,6 @@
 //! wasm surface of `token`: key sets as handles, options/claims/queries/verdicts as JSON text.
+//! Nothing here throws: a key that cannot be used is a handle whose `error()` says why.
 
-use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
 use crate::token::{record, KeySet};
@@ -8,33 +8,38 @@ use crate::token::{record, KeySet};
 /// Parsed verification keys (PEM or JWKS), reused across verifications.
 #[wasm_bindgen]
 pub struct TokenKeys {
-    inner: KeySet,
+    inner: Result<KeySet, String>,
 }
 
-/// SPKI PEM → keys; throws an Error naming what is wrong with the key.
+#[wasm_bindgen]
+impl TokenKeys {
+    /// Why the key configuration cannot be used, or `undefined` when it can.
+    pub fn error(&self) -> Option<String> {
+        self.inner.as_ref().err().cloned()
+    }
+}
+
+/// SPKI PEM → keys.
 #[wasm_bindgen(js_name = tokenKeysFromPem)]
-pub fn token_keys_from_pem(pem: &str) -> Result<TokenKeys, JsError> {
-    KeySet::from_pem(pem).map(|inner| TokenKeys { inner }).map_err(|e| JsError::new(&e.message))
+pub fn token_keys_from_pem(pem: &str) -> TokenKeys {
+    TokenKeys { inner: KeySet::from_pem(pem).map_err(|e| e.message) }
 }
 
-/// JWKS JSON text → keys; throws an Error naming what is wrong with the document.
+/// JWKS JSON text → keys.
 #[wasm_bindgen(js_name = tokenKeysFromJwks)]
-pub fn token_keys_from_jwks(jwks_json: &str) -> Result<TokenKeys, JsError> {
-    KeySet::from_jwks_json(jwks_json).map(|inner| TokenKeys { inner }).map_err(|e| JsError::new(&e.message))
+pub fn token_keys_from_jwks(jwks_json: &str) -> TokenKeys {
+    TokenKeys { inner: KeySet::from_jwks_json(jwks_json).map_err(|e| e.message) }
 }
 
-/// Verifies a session token; `issuer` (optional) is called with a string `iss` at Clerk's issuer
-/// step and must return `true`; a throw counts as a rejection.
+/// Verifies a session token. With `defer_issuer`, the issuer step accepts any string `iss` and
+/// the record names it (`issuerToCheck`) for the caller's own predicate, which then decides
+/// exactly as if it had run at that step (see `record::verify_record_deferring_issuer`).
 #[wasm_bindgen(js_name = verifySessionToken)]
-pub fn verify_session_token(keys: &TokenKeys, token: &str, options_json: &str, issuer: Option<Function>) -> String {
-    match issuer {
-        Some(issuer) => {
-            let mut accepts = |iss: &str| {
-                issuer.call1(&JsValue::NULL, &JsValue::from_str(iss)).is_ok_and(|answer| answer == JsValue::TRUE)
-            };
-            record::verify_record(&keys.inner, token, options_json, Some(&mut accepts))
-        }
-        None => record::verify_record(&keys.inner, token, options_json, None),
+pub fn verify_session_token(keys: &TokenKeys, token: &str, options_json: &str, defer_issuer: bool) -> String {
+    match &keys.inner {
+        Err(message) => record::failure("invalid-options", message),
+        Ok(keys) if defer_issuer => record::verify_record_deferring_issuer(keys, token, options_json),
+        Ok(keys) => record::verify_record(keys, token, options_json, None),
     }
 }
 

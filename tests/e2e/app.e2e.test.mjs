@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { launchChromium, offlineContext } from "../support/chromium.mjs";
 import { DOCUMENT_HEADERS, exampleUsesAdapter, startExample } from "../support/example-session.mjs";
 import { sessionCookiesFor } from "../support/tokens.mjs";
+import { generateWebhookSecret, signedWebhookHeaders } from "../support/webhooks.mjs";
 
 const POLICY_HEADERS = {
   "x-frame-options": "DENY",
@@ -228,5 +229,16 @@ describe("over fetch: status and decision headers", () => {
     const response = await get("/api/me", { headers: { authorization: `Bearer ${expired.token}` } });
     assert.equal(response.status, 401);
     assert.match(response.headers.get("www-authenticate") ?? "", /error="invalid_token"/);
+  });
+
+  test("the webhook route handler (Node runtime, edgeguard's wasm) accepts a signed body and refuses a forged one", async () => {
+    // Also proves the packaged runtime entry survives the server bundle (a bundler that drops
+    // js/node.js as side-effect free leaves the engine without an instantiator: 503).
+    const body = JSON.stringify({ type: "user.created", data: { id: "user_2e2eWebhook" }, object: "event" });
+    const accepted = await get("/api/webhooks/clerk", { method: "POST", body, headers: signedWebhookHeaders(app.webhookSecret, body) });
+    assert.equal(accepted.status, 200, await accepted.clone().text());
+    assert.equal((await accepted.json()).type, "user.created");
+    const forged = await get("/api/webhooks/clerk", { method: "POST", body, headers: signedWebhookHeaders(generateWebhookSecret(), body) });
+    assert.equal(forged.status, 400);
   });
 });

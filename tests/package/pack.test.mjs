@@ -70,6 +70,17 @@ test("every file package.json points at (exports, types, bin) is in the tarball"
   assert.deepEqual(missing, []);
 });
 
+test("package.json keeps the runtime entries' side effect (registering the wasm instantiator)", () => {
+  // With "sideEffects": false a bundler (Turbopack) may skip evaluating js/node.js / js/edge.js,
+  // whose only job is registerInstantiator(): every call then fails closed with 503.
+  const entries = ["./js/node.js", "./js/edge.js"];
+  assert.ok(Array.isArray(pkg.sideEffects) || pkg.sideEffects === undefined || pkg.sideEffects === true,
+    `sideEffects is ${JSON.stringify(pkg.sideEffects)}`);
+  if (Array.isArray(pkg.sideEffects)) {
+    for (const entry of entries) assert.ok(pkg.sideEffects.includes(entry), `${entry} listed in sideEffects`);
+  }
+});
+
 test("publint (strict) reports no errors", async () => {
   const { messages } = await publint({ pkgDir: repoRoot, strict: true });
   const errors = messages.filter((message) => message.type === "error");

@@ -7,6 +7,7 @@ import { startApp } from "./app-server.mjs";
 import { generateSigningKey } from "./keys.mjs";
 import { exampleDir } from "./paths.mjs";
 import { sessionCookieHeader, sessionToken } from "./tokens.mjs";
+import { generateWebhookSecret } from "./webhooks.mjs";
 
 /** True once middleware.ts routes through `edgeguard/next` (not the stand-in guard). */
 export function exampleUsesAdapter() {
@@ -15,13 +16,15 @@ export function exampleUsesAdapter() {
 
 export async function startExample({ runtime = "edge", env = {}, verbose = true } = {}) {
   const key = generateSigningKey();
+  // The webhook route refuses to load without a whsec_ secret; one per run, like the signing key.
+  const webhookSecret = env.CLERK_WEBHOOK_SECRET ?? generateWebhookSecret();
   const dir = await prepareExample({ runtime, verbose });
-  const app = await startApp({ dir, jwtKey: key.publicKeyPem, env });
+  const app = await startApp({ dir, jwtKey: key.publicKeyPem, env: { CLERK_WEBHOOK_SECRET: webhookSecret, ...env } });
   const user = (options = {}) => {
     const { token, claims } = sessionToken(key, { azp: app.origin, ...options });
     return { token, claims, userId: claims.sub, cookie: sessionCookieHeader(token, claims.iat) };
   };
-  return { ...app, key, runtime, user };
+  return { ...app, key, runtime, user, webhookSecret };
 }
 
 /** Headers a browser sends for a top-level navigation (what makes a request a "document"). */

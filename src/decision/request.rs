@@ -1,0 +1,239 @@
+//! What the pipeline needs to know about a request: URL parts, header lookups, whether it is a
+//! document navigation or an API call, and the CSRF / content-type checks.
+
+use serde::Deserialize;
+
+/// One request as it crosses the boundary: method, absolute URL, headers (names any case).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RequestRecord {
+    pub method: String,
+    pub url: String,
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+}
+
+pub const MAX_URL_BYTES: usize = 16 * 1024;
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+pub const MAX_COOKIE_BYTES: usize = 16 * 1024;
+pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// Header names lower-cased once; lookups are linear (requests carry few headers).
+pub struct Headers<'a> {
+    entries: Vec<(String, &'a str)>,
+}
+
+impl<'a> Headers<'a> {
+    pub fn new(pairs: &'a [(String, String)]) -> Self {
+        Headers { entries: pairs.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.as_str())).collect() }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        self.entries.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k == name)
+    }
+
+    pub fn total_bytes(&self) -> usize {
+        self.entries.iter().map(|(k, v)| k.len() + v.len()).sum()
+    }
+
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &'a str)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+}
+
+/// The parts of an absolute http(s) URL the decision needs. The JS shim passes `URL.href`, already
+/// normalised by the runtime; native callers must pass an absolute URL too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    pub origin: String,
+    pub pathname: &'a str,
+    pub href: &'a str,
+}
+
+pub fn parse_url(url: &str) -> Option<UrlParts<'_>> {
+    let scheme_end = url.find("://")?;
+    let scheme = &url[..scheme_end];
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    let after_scheme = &url[scheme_end + 3..];
+    let authority_end = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
+    let authority = &after_scheme[..authority_end];
+    if authority.is_empty() || authority.contains(['@', ' ', '\\']) || authority.chars().any(char::is_control) {
+        return None;
+    }
+    let rest = &after_scheme[authority_end..];
+    let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let pathname = if path_end == 0 { "/" } else { &rest[..path_end] };
+    if !pathname.starts_with('/') {
+        return None;
+    }
+    let origin = format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase());
+    Some(UrlParts { origin, pathname, href: url })
+}
+
+pub fn is_safe_method(method: &str) -> bool {
+    matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE")
+}
+
+pub fn is_under_prefix(path: &str, prefixes: &[String]) -> bool {
+    let lower = path.to_ascii_lowercase();
+    prefixes.iter().any(|p| lower == *p || (lower.starts_with(p.as_str()) && lower.as_bytes().get(p.len()) == Some(&b'/')))
+}
+
+/// A browser navigation (or Next's RSC navigation) that should be redirected, as opposed to an API
+/// call, fetch, server action or non-GET that should get a status and JSON.
+pub fn is_document_request(method: &str, headers: &Headers, canonical_path: &str, api_prefixes: &[String]) -> bool {
+    let method = method.to_ascii_uppercase();
+    if method != "GET" && method != "HEAD" {
+        return false;
+    }
+    if is_under_prefix(canonical_path, api_prefixes) || headers.has("next-action") {
+        return false;
+    }
+    if headers.get("rsc") == Some("1") {
+        return true; // App Router client navigation: the router follows a redirect like a page load
+    }
+    match headers.get("sec-fetch-dest") {
+        Some(dest) => matches!(dest.to_ascii_lowercase().as_str(), "document" | "iframe" | "frame"),
+        None => headers.get("accept").is_some_and(|a| a.to_ascii_lowercase().contains("text/html")),
+    }
+}
+
+/// `Err(reason)` when an unsafe method comes from a foreign origin.
+pub fn check_origin(method: &str, headers: &Headers, own_origin: &str, allowed: &[String]) -> Result<(), String> {
+    if is_safe_method(method) {
+        return Ok(());
+    }
+    match headers.get("origin") {
+        Some(origin) => {
+            let origin = origin.trim().to_ascii_lowercase();
+            if origin == own_origin || allowed.iter().any(|a| *a == origin) {
+                Ok(())
+            } else {
+                Err(format!("{method} from origin {origin} is not allowed (own origin {own_origin})"))
+            }
+        }
+        None if headers.get("sec-fetch-site").is_some_and(|s| s.eq_ignore_ascii_case("cross-site")) => {
+            Err(format!("cross-site {method} without an Origin header"))
+        }
+        // No Origin and no browser fetch metadata: not a browser, so not a CSRF vector.
+        None => Ok(()),
+    }
+}
+
+/// JSON-only APIs: POST/PUT/PATCH must say `application/json` or `application/*+json`.
+pub fn is_json_content_type_ok(method: &str, headers: &Headers) -> bool {
+    let method = method.to_ascii_uppercase();
+    if !matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
+        return true;
+    }
+    let Some(content_type) = headers.get("content-type") else {
+        return headers.get("content-length").is_some_and(|l| l.trim() == "0");
+    };
+    let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    media_type == "application/json"
+        || media_type.strip_prefix("application/").is_some_and(|sub| sub.ends_with("+json") && sub.len() > 5)
+}
+
+/// The session token a standalone guard verifies: `Authorization: Bearer` wins over the
+/// `__session` cookie, as in Clerk.
+pub fn session_token<'a>(headers: &Headers<'a>) -> Option<&'a str> {
+    if let Some(auth) = headers.get("authorization") {
+        let auth = auth.trim();
+        if auth.len() > 7 && auth[..7].eq_ignore_ascii_case("bearer ") {
+            return Some(auth[7..].trim());
+        }
+    }
+    let cookies = headers.get("cookie")?;
+    cookies.split(';').find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        (name.trim() == "__session").then(|| value.trim()).filter(|v| !v.is_empty())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn parses_absolute_urls_only() {
+        let parts = parse_url("https://App.Example.com:8443/a/b?x=1#f").expect("absolute URL");
+        assert_eq!(parts.origin, "https://app.example.com:8443");
+        assert_eq!(parts.pathname, "/a/b");
+        assert_eq!(parse_url("https://example.com").map(|p| p.pathname), Some("/"));
+        assert_eq!(parse_url("https://example.com?q").map(|p| p.pathname), Some("/"));
+        for bad in ["/relative", "ftp://x/y", "https:///nohost", "http://user@host/", "javascript:alert(1)"] {
+            assert!(parse_url(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn classifies_documents_and_api_calls() {
+        let api = vec!["/api".to_string()];
+        let nav = headers(&[("Sec-Fetch-Dest", "document")]);
+        assert!(is_document_request("GET", &Headers::new(&nav), "/dashboard", &api));
+        assert!(!is_document_request("POST", &Headers::new(&nav), "/dashboard", &api));
+        assert!(!is_document_request("GET", &Headers::new(&nav), "/api/me", &api));
+        assert!(!is_document_request("GET", &Headers::new(&nav), "/API/me", &api));
+        let fetch = headers(&[("sec-fetch-dest", "empty"), ("accept", "text/html")]);
+        assert!(!is_document_request("GET", &Headers::new(&fetch), "/dashboard", &api));
+        let curl_html = headers(&[("accept", "text/html,*/*")]);
+        assert!(is_document_request("GET", &Headers::new(&curl_html), "/dashboard", &api));
+        let rsc = headers(&[("rsc", "1"), ("sec-fetch-dest", "empty")]);
+        assert!(is_document_request("GET", &Headers::new(&rsc), "/dashboard", &api));
+        let action = headers(&[("next-action", "abc"), ("accept", "text/html")]);
+        assert!(!is_document_request("GET", &Headers::new(&action), "/dashboard", &api));
+        assert!(!is_document_request("GET", &Headers::new(&[]), "/apiary", &api) );
+        assert!(is_under_prefix("/api", &api) && !is_under_prefix("/apiary", &api));
+    }
+
+    #[test]
+    fn origin_checks() {
+        let own = "https://app.example.com";
+        let allowed = vec!["https://admin.example.com".to_string()];
+        let h = |pairs: &[(&str, &str)]| headers(pairs);
+        assert!(check_origin("GET", &Headers::new(&h(&[("origin", "https://evil.example")])), own, &allowed).is_ok());
+        assert!(check_origin("POST", &Headers::new(&h(&[("origin", "https://APP.example.com")])), own, &allowed).is_ok());
+        assert!(check_origin("POST", &Headers::new(&h(&[("origin", "https://admin.example.com")])), own, &allowed).is_ok());
+        assert!(check_origin("POST", &Headers::new(&h(&[("origin", "https://evil.example")])), own, &allowed).is_err());
+        assert!(check_origin("DELETE", &Headers::new(&h(&[("origin", "null")])), own, &allowed).is_err());
+        assert!(check_origin("POST", &Headers::new(&h(&[("sec-fetch-site", "cross-site")])), own, &allowed).is_err());
+        assert!(check_origin("POST", &Headers::new(&h(&[("sec-fetch-site", "same-origin")])), own, &allowed).is_ok());
+        assert!(check_origin("POST", &Headers::new(&[]), own, &allowed).is_ok());
+    }
+
+    #[test]
+    fn json_only_content_types() {
+        let ok = |ct: &str| is_json_content_type_ok("POST", &Headers::new(&headers(&[("content-type", ct)])));
+        assert!(ok("application/json"));
+        assert!(ok("Application/JSON; charset=utf-8"));
+        assert!(ok("application/merge-patch+json"));
+        assert!(!ok("text/plain"));
+        assert!(!ok("application/x-www-form-urlencoded"));
+        assert!(!ok("multipart/form-data; boundary=x"));
+        assert!(!ok("application/+json"));
+        assert!(!is_json_content_type_ok("PUT", &Headers::new(&[])));
+        assert!(is_json_content_type_ok("POST", &Headers::new(&headers(&[("content-length", "0")]))));
+        assert!(is_json_content_type_ok("DELETE", &Headers::new(&[])));
+    }
+
+    #[test]
+    fn bearer_wins_over_cookie() {
+        let both = headers(&[("authorization", "Bearer header.token.x"), ("cookie", "a=1; __session=cookie.token.y")]);
+        assert_eq!(session_token(&Headers::new(&both)), Some("header.token.x"));
+        let cookie = headers(&[("cookie", "a=1; __session=cookie.token.y; b=2")]);
+        assert_eq!(session_token(&Headers::new(&cookie)), Some("cookie.token.y"));
+        let lookalike = headers(&[("cookie", "x__session=nope; __session_abc=nope")]);
+        assert_eq!(session_token(&Headers::new(&lookalike)), None);
+        let basic = headers(&[("authorization", "Basic dXNlcjpwYXNz")]);
+        assert_eq!(session_token(&Headers::new(&basic)), None);
+    }
+}

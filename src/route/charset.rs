@@ -1,0 +1,184 @@
+//! Sets of UTF-16 code units, the alphabet of a non-unicode ECMAScript RegExp.
+//!
+//! A JS RegExp without the `u` flag matches code unit by code unit, and `i` compares units
+//! through `Canonicalize`; both are reproduced here on sets, so the regex-lite pattern built from
+//! them needs neither case-insensitivity nor Unicode awareness of its own.
+
+use super::casefold_table::{CASE_CLASSES, WHITESPACE};
+
+pub(crate) const MAX_UNIT: u32 = 0xFFFF;
+
+/// Sorted, disjoint, non-adjacent inclusive ranges of code units.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct UnitSet {
+    ranges: Vec<(u32, u32)>,
+}
+
+impl UnitSet {
+    pub(crate) fn empty() -> UnitSet {
+        UnitSet { ranges: Vec::new() }
+    }
+
+    pub(crate) fn unit(unit: u32) -> UnitSet {
+        UnitSet::range(unit, unit)
+    }
+
+    pub(crate) fn range(low: u32, high: u32) -> UnitSet {
+        let mut set = UnitSet::empty();
+        set.add_range(low, high);
+        set
+    }
+
+    #[cfg(test)]
+    pub(crate) fn all() -> UnitSet {
+        UnitSet::range(0, MAX_UNIT)
+    }
+
+    pub(crate) fn ranges(&self) -> &[(u32, u32)] {
+        &self.ranges
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    pub(crate) fn contains(&self, unit: u32) -> bool {
+        let index = self.ranges.partition_point(|&(_, high)| high < unit);
+        self.ranges.get(index).is_some_and(|&(low, _)| low <= unit)
+    }
+
+    /// Adds `low..=high` (clamped to the code-unit range; empty when `low > high`).
+    pub(crate) fn add_range(&mut self, low: u32, high: u32) {
+        let high = high.min(MAX_UNIT);
+        if low > high {
+            return;
+        }
+        self.ranges.push((low, high));
+        self.normalize();
+    }
+
+    pub(crate) fn add_set(&mut self, other: &UnitSet) {
+        self.ranges.extend_from_slice(&other.ranges);
+        self.normalize();
+    }
+
+    pub(crate) fn complement(&self) -> UnitSet {
+        let mut out = Vec::with_capacity(self.ranges.len() + 1);
+        let mut next = 0u32;
+        for &(low, high) in &self.ranges {
+            if low > next {
+                out.push((next, low - 1));
+            }
+            next = high + 1;
+        }
+        if next <= MAX_UNIT {
+            out.push((next, MAX_UNIT));
+        }
+        UnitSet { ranges: out }
+    }
+
+    pub(crate) fn intersect(&self, other: &UnitSet) -> UnitSet {
+        self.complement().union(&other.complement()).complement()
+    }
+
+    pub(crate) fn difference(&self, other: &UnitSet) -> UnitSet {
+        self.intersect(&other.complement())
+    }
+
+    pub(crate) fn union(&self, other: &UnitSet) -> UnitSet {
+        let mut out = self.clone();
+        out.add_set(other);
+        out
+    }
+
+    /// `{ ch | Canonicalize(ch) == Canonicalize(m) for some m in self }`: what a character class
+    /// (or a literal) matches under the `i` flag without `u`.
+    pub(crate) fn case_closure(&self) -> UnitSet {
+        let mut out = self.clone();
+        let mut extra = Vec::new();
+        for_each_case_class(|members| {
+            if members.iter().any(|&m| self.contains(u32::from(m))) {
+                extra.extend(members.iter().map(|&m| (u32::from(m), u32::from(m))));
+            }
+        });
+        out.ranges.extend(extra);
+        out.normalize();
+        out
+    }
+
+    fn normalize(&mut self) {
+        self.ranges.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(self.ranges.len());
+        for &(low, high) in &self.ranges {
+            match merged.last_mut() {
+                Some(last) if low <= last.1.saturating_add(1) => last.1 = last.1.max(high),
+                _ => merged.push((low, high)),
+            }
+        }
+        self.ranges = merged;
+    }
+}
+
+fn for_each_case_class(mut visit: impl FnMut(&[u16])) {
+    let mut rest: &[u16] = &CASE_CLASSES;
+    while let Some((&len, tail)) = rest.split_first() {
+        let len = usize::from(len).min(tail.len());
+        let (members, next) = tail.split_at(len);
+        visit(members);
+        rest = next;
+    }
+}
+
+/// `\d`
+pub(crate) fn digits() -> UnitSet {
+    UnitSet::range(u32::from(b'0'), u32::from(b'9'))
+}
+
+/// `\w` (ASCII only without `u`, also under `i`)
+pub(crate) fn word() -> UnitSet {
+    let mut set = digits();
+    set.add_range(u32::from(b'A'), u32::from(b'Z'));
+    set.add_range(u32::from(b'a'), u32::from(b'z'));
+    set.add_range(u32::from(b'_'), u32::from(b'_'));
+    set
+}
+
+/// `\s`
+pub(crate) fn whitespace() -> UnitSet {
+    let mut set = UnitSet::empty();
+    set.ranges.extend(WHITESPACE.iter().map(|&(a, b)| (u32::from(a), u32::from(b))));
+    set.normalize();
+    set
+}
+
+/// What `.` matches without the `s` flag: everything but the four line terminators.
+pub(crate) fn dot() -> UnitSet {
+    let mut terminators = UnitSet::unit(0x0A);
+    terminators.add_range(0x0D, 0x0D);
+    terminators.add_range(0x2028, 0x2029);
+    terminators.complement()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closure_follows_ecmascript_canonicalize() {
+        let k = UnitSet::unit(u32::from(b'k')).case_closure();
+        assert_eq!(k.ranges(), &[(0x4B, 0x4B), (0x6B, 0x6B)], "Kelvin sign stays apart without u");
+        let sigma = UnitSet::unit(0x3C3).case_closure();
+        assert!(sigma.contains(0x3A3) && sigma.contains(0x3C2));
+        let long_s = UnitSet::unit(0x17F).case_closure();
+        assert!(!long_s.contains(u32::from(b's')), "non-ASCII never folds onto ASCII");
+    }
+
+    #[test]
+    fn complement_and_intersection() {
+        let set = UnitSet::range(10, 20);
+        assert_eq!(set.complement().complement(), set);
+        assert_eq!(set.intersect(&UnitSet::range(15, 30)).ranges(), &[(15, 20)]);
+        assert_eq!(set.difference(&UnitSet::unit(15)).ranges(), &[(10, 14), (16, 20)]);
+        assert!(UnitSet::all().complement().is_empty());
+    }
+}
