@@ -11,6 +11,7 @@ import { savePool, signTokenPool } from "./lib/scenario.mjs";
 import { renderReport } from "./report/render.mjs";
 import { runDecisions } from "./sections/decisions.mjs";
 import { runMemory } from "./sections/memory.mjs";
+import { runProfile } from "./sections/profile.mjs";
 import { readCriterion, runCargoBench } from "./sections/native.mjs";
 import { runRoutes } from "./sections/routes.mjs";
 import { middlewareSize, wasmSize } from "./sections/size.mjs";
@@ -44,7 +45,7 @@ async function section(name, fn) {
 }
 
 log(`route corpus seed ${options.seed}${options.quick ? " (quick run)" : ""}`);
-const needsPool = ["startup", "decisions", "memory"].some(wanted);
+const needsPool = ["startup", "decisions", "profile", "memory"].some(wanted);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "edgeguard-bench-"));
 const poolFile = path.join(tmp, "pool.json");
 let pool = null;
@@ -72,6 +73,7 @@ try {
   results.versions = refs?.versions;
   await section("routes", () => runRoutes({ refs, config, seed: options.seed, log }));
   await section("decisions", () => runDecisions({ pool, refs, config, log }));
+  await section("profile", () => runProfile({ poolFile, config, log }));
   await section("memory", () => runMemory({ poolFile, config, log }));
   await section("native", async () => {
     if (options.withCargoBench) await runCargoBench({ log });

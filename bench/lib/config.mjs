@@ -1,6 +1,6 @@
 // Command line and sample sizes. Full: the figures of record (< ~10 min on 2 busy cores);
 // --quick: the same sections with small samples, to check the harness end to end.
-const SECTIONS = ["size", "startup", "routes", "decisions", "memory", "native"];
+const SECTIONS = ["size", "startup", "routes", "decisions", "profile", "memory", "native"];
 
 const FULL = {
   poolTokens: 10_000,
@@ -8,6 +8,7 @@ const FULL = {
   routes: { paths: 1000, creations: 20, passes: 40, perPass: 5 },
   startup: { runs: 15 },
   memory: { decisions: 1_000_000, distinct: 10_000, sampleEvery: 100_000 },
+  profileSeconds: 4,
 };
 
 const QUICK = {
@@ -16,6 +17,7 @@ const QUICK = {
   routes: { paths: 1000, creations: 5, passes: 10, perPass: 2 },
   startup: { runs: 3 },
   memory: { decisions: 100_000, distinct: 2_000, sampleEvery: 10_000 },
+  profileSeconds: 1,
 };
 
 const USAGE = `usage: npm run bench -- [--quick] [--with-next-build] [--with-cargo-bench] [--only a,b] [--seed N] [--out FILE]

@@ -22,6 +22,7 @@ export function renderReport(results) {
   routesSection(out, results);
   startupSection(out, results);
   sizeSection(out, results);
+  profileSection(out, results);
   memorySection(out, results);
   nativeSection(out, results);
   machineSection(out, results);
@@ -112,15 +113,48 @@ function startupSection(out, { startup }) {
 function sizeSection(out, { size }) {
   out.push("## 5. Size", "");
   if (!measured(size)) return out.push(why(size), "");
+  const w = size.wasm;
   out.push(table(["artifact", "raw", "gzip -9", "brotli 11"], [
-    ["pkg/edgeguard_bg.wasm", bytes(size.wasm.raw), `${bytes(size.wasm.gzip)}${size.wasm.gzip <= GZIP_LIMIT ? "" : " (over 150 KB)"}`, bytes(size.wasm.brotli)],
+    ["pkg/edgeguard_bg.wasm", bytes(w.raw), `${bytes(w.gzip)}${w.gzip <= GZIP_LIMIT ? "" : " (over 150 KB)"}`, bytes(w.brotli)],
+    ["the same without custom sections (\"name\", \"producers\", …)", bytes(w.stripped.raw), bytes(w.stripped.gzip), "–"],
   ]), "");
+  out.push(
+    `Where the bytes go (raw): ${Object.entries(w.sections).sort((a, b) => b[1] - a[1]).map(([name, b]) => `${name} ${bytes(b)}`).join(", ")}.`,
+    "Code section by crate (function bodies named by the name section; generic std/core code instantiated for a caller counts under std):",
+    "",
+    table(["crate / module", "code bytes", "functions"], w.crates.map((c) => [c.crate, bytes(c.bytes), n(c.functions)])),
+    "",
+    `Largest functions: ${w.functions.map((f) => `\`${f.name.replace(/::h[0-9a-f]{16}$/, "")}\` ${bytes(f.bytes)}`).join("; ")}.`,
+    "",
+  );
   const m = size.middleware;
   if (!measured(m)) {
     out.push(`Example app middleware bundle: ${why(m)}`, "");
   } else {
     out.push(
       `Example app (examples/nextjs-clerk) edge middleware as built on ${m.builtAt.slice(0, 16).replace("T", " ")} UTC: the ${m.files} JS files and ${m.wasmFiles} wasm file(s) .next/server/middleware-manifest.json lists for it — ${bytes(m.raw)} raw, ${bytes(m.gzip)} gzip -9 (file by file)${m.wasmFiles ? `, of which wasm ${bytes(m.wasmBytes)} raw` : "; **no wasm in it: this build's middleware does not load edgeguard**"}.${m.missing.length ? ` Missing files: ${m.missing.join(", ")}.` : ""}`,
+      "",
+    );
+  }
+}
+
+function profileSection(out, { profile }) {
+  out.push("## Where the time goes (V8 sampling profiler)", "");
+  if (!measured(profile)) return out.push(why(profile), "");
+  out.push(
+    "Each kind of work ran in a loop in a fresh process under V8's sampling profiler (100 µs interval; the profiler slows everything down, so the shares matter, not the absolute time). A stage's share counts every sample with that stage's function on the stack; nested stages (…) are part of the stage above. Reproduce with `node bench/profile.mjs warm|cold|route` (writes a .cpuprofile for Chrome DevTools).",
+    "",
+  );
+  const titles = { warm: "Warm decision (token cache hit)", cold: "Cold decision (never-seen token)", route: "Route matching (50 patterns)" };
+  for (const kind of ["warm", "cold", "route"]) {
+    const p = profile[kind];
+    if (!p) continue;
+    out.push(
+      `**${titles[kind]}** — ${n(p.calls)} calls, ${us(p.perCallUs)} per call with the profiler on, ${n(p.samples)} samples.`,
+      "",
+      table(["stage", "share"], p.stages.map((s) => [s.label, `${(100 * s.share).toFixed(1)}%`])),
+      "",
+      `Most self time: ${p.top.slice(0, 8).map((f) => `\`${f.name.slice(0, 90)}\` ${(100 * f.share).toFixed(1)}%`).join("; ")}.`,
       "",
     );
   }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { exampleDir, wasmFile } from "../lib/paths.mjs";
+import { wasmAnatomy, withoutCustomSections } from "../lib/wasm-anatomy.mjs";
 
 function gzip9(file) {
   try {
@@ -21,7 +22,19 @@ function brotli(buffer) {
 export function wasmSize() {
   const raw = statSync(wasmFile).size;
   const gz = gzip9(wasmFile);
-  return { raw, gzip: gz.bytes, gzipTool: gz.tool, brotli: brotli(readFileSync(wasmFile)) };
+  const anatomy = wasmAnatomy(wasmFile);
+  const stripped = withoutCustomSections(wasmFile);
+  return {
+    raw,
+    gzip: gz.bytes,
+    gzipTool: gz.tool,
+    brotli: brotli(readFileSync(wasmFile)),
+    // What a build without the "name"/"producers" custom sections would ship (gzip via zlib level 9).
+    stripped: { raw: stripped.length, gzip: gzipSync(stripped, { level: 9 }).length },
+    sections: anatomy.sections,
+    crates: anatomy.crates.slice(0, 16),
+    functions: anatomy.functions.slice(0, 10),
+  };
 }
 
 /** The edge middleware of examples/nextjs-clerk as built; null when there is no build. */
