@@ -60,6 +60,9 @@ try {
 
   await section("size", async () => {
     if (options.withNextBuild) {
+      if (!existsSync(path.join(exampleDir, "node_modules", "next", "package.json"))) {
+        throw new Error("--with-next-build needs the example's dependencies: run `bash scripts/setup.sh` first");
+      }
       const { prepareExample } = await import("../tests/support/app-build.mjs");
       log("next build of examples/nextjs-clerk (edge runtime)");
       await prepareExample({ runtime: "edge" });
