@@ -175,7 +175,7 @@ function memorySection(out, { memory }) {
   );
 }
 
-function nativeSection(out, { native }) {
+function nativeSection(out, { native, decisions, routes }) {
   out.push("## Native core (criterion, `cargo bench --bench decide`)", "");
   if (!measured(native)) {
     out.push(why(native), "");
@@ -187,6 +187,21 @@ function nativeSection(out, { native }) {
     table(["benchmark", "median", "95% CI of the median"], native.map((b) => [b.id, us(b.medianNs / 1000), `${us(b.lowNs / 1000)} – ${us(b.highNs / 1000)}`])),
     "",
   );
+  const nativeOf = (id) => native.find((b) => b.id === id)?.medianNs / 1000;
+  const pairs = [
+    ["full decide, cold token", nativeOf("full decide (cold token)"), measured(decisions) ? decisions.cold.edgeguard.median : NaN, "`guard.decide` cold"],
+    ["full decide, warm (cache hit)", nativeOf("full decide (warm: cache hit)"), measured(decisions) ? decisions.warm.edgeguard.median : NaN, "`guard.decide` warm"],
+    ["token verify, cold", nativeOf("token verify (cold: RS256 + claims, no cache)"), measured(decisions) ? decisions.cold["edgeguard-verifyToken"].median : NaN, "`verifyToken`"],
+    ["route match, 50 patterns, per path", nativeOf("route match (50 patterns, per path)"), measured(routes) ? routes.perPath.edgeguard.median : NaN, "`createRouteMatcher`"],
+  ].filter(([, a, b]) => Number.isFinite(a) && Number.isFinite(b));
+  if (pairs.length) {
+    out.push(
+      "Native core vs the same work through wasm + the JS API (this run's medians; the JS side includes building the request record, crossing the boundary and building the result object):",
+      "",
+      table(["work", "native (criterion)", "wasm via JS", "JS API", "wasm ÷ native"], pairs.map(([label, a, b, api]) => [label, us(a), us(b), api, ratio(b / a)])),
+      "",
+    );
+  }
 }
 
 function machineSection(out, { machine, options, versions, signing, durationSeconds }) {
@@ -203,7 +218,7 @@ function machineSection(out, { machine, options, versions, signing, durationSeco
     "",
     "```sh",
     "npm run build                     # pkg/ (wasm32 release + wasm-opt)",
-    "npm run bench                     # this file (~10 min on 2 cores); --quick for a short check",
+    "npm run bench                     # this file (5–10 min on 2 cores); --quick for a short check (~1 min)",
     "npm run bench -- --with-next-build     # also build examples/nextjs-clerk to size its middleware",
     "npm run bench -- --with-cargo-bench    # also run the native criterion bench first",
     "cargo bench --bench decide        # the native figures alone",
