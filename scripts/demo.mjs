@@ -2,7 +2,7 @@
 // requests by different users, and a table of what came back. The server is always stopped.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { DOCUMENT_HEADERS, exampleUsesAdapter, startExample } from "../tests/support/example-session.mjs";
+import { DOCUMENT_HEADERS, startExample } from "../tests/support/example-session.mjs";
 import { exampleDir } from "../tests/support/paths.mjs";
 import { generateWebhookSecret, signedWebhookHeaders } from "../tests/support/webhooks.mjs";
 
@@ -51,21 +51,24 @@ async function send(app, [who, label, { path: explicitPath, method = "GET", head
   const requestPath = explicitPath ?? label.split(" ")[1];
   const response = await fetch(app.origin + requestPath, { method, headers, body, redirect: "manual" });
   const text = await response.text();
-  let reason = response.headers.get("x-edgeguard-reason") ?? "";
-  if (!reason && (response.headers.get("content-type") ?? "").includes("json")) {
+  // The middleware's decision (X-Edgeguard-Reason, exposed by the example policy), then what the
+  // route handler itself said, when it answered JSON (webhook verification, the user id).
+  const reason = response.headers.get("x-edgeguard-reason") ?? "";
+  let detail = "";
+  if ((response.headers.get("content-type") ?? "").includes("json")) {
     try {
       const json = JSON.parse(text);
-      reason = json.reason ?? (json.userId ? `userId=${json.userId}` : "");
+      detail = json.userId ? `userId=${json.userId}` : json.type ? `event ${json.type}` : json.reason && json.reason !== reason ? json.reason : "";
     } catch {
-      reason = "(invalid JSON)";
+      detail = "(invalid JSON)";
     }
   }
   const location = response.headers.get("location") ?? "";
-  return [who, label, String(response.status), location.replace(app.origin, ""), reason];
+  return [who, label, String(response.status), location.replace(app.origin, ""), reason, detail];
 }
 
 function printTable(rows) {
-  const header = ["who", "request", "status", "location", "reason"];
+  const header = ["who", "request", "status", "location", "decision", "handler said"];
   const widths = header.map((h, i) => Math.min(64, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const line = (cells) => cells.map((c, i) => (c.length > widths[i] ? `${c.slice(0, widths[i] - 1)}…` : c.padEnd(widths[i]))).join("  ");
   console.log(line(header));
@@ -75,7 +78,7 @@ function printTable(rows) {
 
 const app = await startExample({ runtime: "edge", env: { CLERK_WEBHOOK_SECRET: webhookSecret } });
 try {
-  console.log(`\nexample app on ${app.origin} (edge middleware, ${exampleUsesAdapter() ? "edgeguard/next" : "stand-in guard: edgeguard/next not wired yet"})`);
+  console.log(`\nexample app on ${app.origin} (edge middleware: clerkMiddleware + edgeguardMiddleware)`);
   console.log("tokens are RS256, signed with a key generated for this run; its public half is CLERK_JWT_KEY\n");
   const rows = [];
   for (const step of script(app)) rows.push(await send(app, step));

@@ -74,7 +74,7 @@ npm_ci_if_needed() {
     # A registry mirror without the other platforms' optional packages (@next/swc-darwin-*, …)
     # yields lockfiles that omit them, and npm ci refuses those as "out of sync". npm install keeps
     # the locked versions and skips the missing optional packages; the lockfile is restored after.
-    printf '%s\n' "$out" | grep -E "^npm (error|ERR)" | head -5
+    printf '%s\n' "$out" | grep -E "^npm (error|ERR)" | head -5  || true
     say "npm ci refused the lockfile in $dir: npm install with the same lockfile instead"
     cp "$dir/package-lock.json" "$dir/.package-lock.json.setup-backup"
     (cd "$dir" && npm install --no-audit --no-fund) || {
@@ -83,7 +83,7 @@ npm_ci_if_needed() {
     }
     mv "$dir/.package-lock.json.setup-backup" "$dir/package-lock.json"
   else
-    printf '%s\n' "$out" | tail -2
+    printf '%s\n' "$out" | tail -2 || true
   fi
   echo "$lock_sha" > "$stamp"
 }

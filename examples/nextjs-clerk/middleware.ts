@@ -1,10 +1,12 @@
 import { clerkMiddleware } from "@clerk/nextjs/server";
-import policy from "./edgeguard.policy.json";
-import { interimGuard } from "./lib/interim-guard";
+import { edgeguardMiddleware } from "edgeguard/next";
+import { policy } from "./lib/policy";
 
-// Edge runtime (the default for middleware.ts). Clerk's options are read per request, so the JWT
-// public key comes from the server's environment at `next start` time, not from the build.
-export default clerkMiddleware(interimGuard(policy as Parameters<typeof interimGuard>[0]), () => ({
+// Edge runtime (the default for middleware.ts). Clerk verifies the session token networklessly
+// with `jwtKey`; edgeguard decides from the verified claims and edgeguard.policy.json. The options
+// are a function so the key is read from the server's environment per request (at `next start`
+// time), not inlined by `next build`.
+export default clerkMiddleware(edgeguardMiddleware({ policy }), () => ({
   jwtKey: process.env.CLERK_JWT_KEY,
   signInUrl: "/sign-in",
 }));

@@ -1,18 +1,10 @@
 // One-stop set-up for suites that run against the example app: a fresh signing key, the app built
 // for a runtime variant and started with that key, and helpers to mint signed-in users.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { prepareExample } from "./app-build.mjs";
 import { startApp } from "./app-server.mjs";
 import { generateSigningKey } from "./keys.mjs";
-import { exampleDir } from "./paths.mjs";
 import { sessionCookieHeader, sessionToken } from "./tokens.mjs";
 import { generateWebhookSecret } from "./webhooks.mjs";
-
-/** True once middleware.ts routes through `edgeguard/next` (not the stand-in guard). */
-export function exampleUsesAdapter() {
-  return readFileSync(path.join(exampleDir, "middleware.ts"), "utf8").includes('from "edgeguard/next"');
-}
 
 export async function startExample({ runtime = "edge", env = {}, verbose = true } = {}) {
   const key = generateSigningKey();

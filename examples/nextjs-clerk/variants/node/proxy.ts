@@ -2,10 +2,10 @@
 // harness builds it in a generated copy of this app (tests/support/app-build.mjs, runtime "node"),
 // where this file replaces middleware.ts; the two must make the same decisions.
 import { clerkMiddleware } from "@clerk/nextjs/server";
-import policy from "./edgeguard.policy.json";
-import { interimGuard } from "./lib/interim-guard";
+import { edgeguardMiddleware } from "edgeguard/next";
+import { policy } from "./lib/policy";
 
-export default clerkMiddleware(interimGuard(policy as Parameters<typeof interimGuard>[0]), () => ({
+export default clerkMiddleware(edgeguardMiddleware({ policy }), () => ({
   jwtKey: process.env.CLERK_JWT_KEY,
   signInUrl: "/sign-in",
 }));

@@ -1,13 +1,10 @@
-import { auth } from "@clerk/nextjs/server";
+import { protect } from "edgeguard/next";
+import { policy } from "@/lib/policy";
 
-// The middleware already requires a session here; the handler checks again (defence in depth).
-export async function GET() {
-  const { userId, orgId } = await auth();
-  if (!userId) {
-    return Response.json(
-      { error: "unauthenticated", reason: "signed-out", rule: null },
-      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-    );
-  }
-  return Response.json({ userId, orgId: orgId ?? null });
+// The middleware already decided; the handler asks the same guard again (defence in depth, and the
+// only way to get ids it may trust: never ids sent by the client).
+export async function GET(request: Request) {
+  const gate = await protect(request, { policy });
+  if (!gate.ok) return gate.response;
+  return Response.json({ userId: gate.userId, orgId: gate.orgId });
 }
