@@ -4,14 +4,17 @@
 //   - middleware: a direct request (redirect: "manual"), read from status/Location and the
 //     X-Edgeguard-Reason / X-Edgeguard-Rule headers (the policy sets exposeDecision: true);
 //   - route handler: protect() in app/api/layers/decide for the same target, headers and session;
-//   - server action (POST only): requireAuth({ policy }, { path }) in the same handler, which builds
-//     its request from next/headers exactly as it does inside a server action.
+//   - requireAuth() (POST only) in the same handler, through next/headers;
+//   - server action (POST only): a real server action (app/layers/action) posted by headless
+//     Chromium's form submit, calling requireAuth({ policy }, { path }).
 // Edge middleware by default; EDGEGUARD_E2E_RUNTIME=node (or "edge,node") runs the proxy.ts build.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { appDirFor } from "../support/app-build.mjs";
 import { startApp } from "../support/app-server.mjs";
+import { launchChromium, offlineContext } from "../support/chromium.mjs";
 import { DOCUMENT_HEADERS, startExample } from "../support/example-session.mjs";
+import { sessionCookiesFor } from "../support/tokens.mjs";
 import { generateWebhookSecret } from "../support/webhooks.mjs";
 
 const RUNTIMES = (process.env.EDGEGUARD_E2E_RUNTIME ?? "edge").split(",").map((name) => name.trim()).filter(Boolean);
@@ -75,6 +78,35 @@ function fromGuard(decision, origin) {
   return { action: "deny", status: decision.status, reason: decision.reason, rule: decision.rule };
 }
 
+/**
+ * A real server action, posted by headless Chromium from app/layers/action's form: requireAuth()'s
+ * decision for `path`. The page loads signed out (so Clerk's document handshake cannot pre-empt
+ * it) and the session cookies are set just before the click, as after a sign-in in another tab.
+ */
+async function serverActionDecisions(app, browser, users) {
+  const results = new Map();
+  for (const [userName, user] of users) {
+    const context = await offlineContext(browser, app.origin);
+    try {
+      const page = await context.newPage();
+      for (const path of PATHS) {
+        await context.clearCookies();
+        const loaded = await page.goto(`${app.origin}/layers/action?path=${encodeURIComponent(path)}`);
+        assert.equal(loaded.status(), 200, `action page for ${path}`);
+        if (user) await context.addCookies(sessionCookiesFor(app.origin, user.token, user.claims.iat));
+        await page.click("[data-testid=decide]");
+        const text = await page.textContent("[data-testid=decision]", { timeout: 15_000 });
+        const decision = JSON.parse(text);
+        assert.ok(!decision.error, `server action for ${userName} ${path}: ${decision.error}`);
+        results.set(`${userName}|${path}`, fromGuard(decision, app.origin));
+      }
+    } finally {
+      await context.close();
+    }
+  }
+  return results;
+}
+
 /** protect() (and for POST, requireAuth()) for the same target, with the same headers and session. */
 async function handlerDecisions(app, path, kind, user) {
   const method = KINDS[kind].method;
@@ -104,10 +136,13 @@ async function inBatches(items, size, work) {
 for (const runtime of RUNTIMES) {
   describe(`layers agree (${runtime} middleware)`, () => {
     let app;
+    let browser;
     before(async () => {
       app = await startExample({ runtime, env: { EDGEGUARD_EXAMPLE_LAYERS: "1" } });
+      browser = await launchChromium();
     });
     after(async () => {
+      await browser?.close();
       await app?.stop();
     });
 
@@ -129,41 +164,71 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    // Filled by the matrix test, read by the server-action test (same cells, same middleware answers).
+    const matrix = { cells: [], users: [], seen: [] };
+
     test("every user × path × request kind: middleware, protect() and requireAuth() decide the same", async () => {
-      const cells = [];
+      const { cells, users } = matrix;
       for (const [userName, makeUser] of Object.entries(USERS)) {
         const user = makeUser(app);
+        users.push([userName, user]);
         for (const path of PATHS) for (const kind of Object.keys(KINDS)) cells.push({ userName, user, path, kind });
       }
       const handled = await inBatches(cells, 6, (cell) => handlerDecisions(app, cell.path, cell.kind, cell.user));
       const seen = await inBatches(cells, 6, (cell) => middlewareDecision(app, cell.path, cell.kind, cell.user));
-
-      const rows = [];
-      const mismatches = [];
-      cells.forEach((cell, i) => {
-        const layers = { middleware: seen[i], ...handled[i] };
-        const label = `${cell.userName} | ${cell.kind} ${cell.path}`;
-        rows.push(`${label.padEnd(40)} ${Object.entries(layers).map(([name, d]) => `${name}=${summarise(d)}`).join("  ")}`);
-        for (const [name, decision] of Object.entries(layers)) {
-          if (name === "middleware") continue;
-          try {
-            assert.deepEqual(decision, seen[i]);
-          } catch {
-            mismatches.push(`${label}: middleware ${JSON.stringify(seen[i])} vs ${name} ${JSON.stringify(decision)}`);
-          }
-        }
-      });
-      process.stderr.write(`[layers ${runtime}] ${cells.length} cells\n${rows.join("\n")}\n`);
+      matrix.seen = seen;
+      const mismatches = compareLayers(runtime, cells, seen, handled);
       assert.equal(cells.length, Object.keys(USERS).length * PATHS.length * Object.keys(KINDS).length);
-      assert.ok(handled.some((h) => h.requireAuth), "requireAuth was asked for the POST cells");
+      assert.equal(handled.filter((h) => h.requireAuth).length, Object.keys(USERS).length * PATHS.length, "requireAuth per POST cell");
       // Only Clerk's handshake (expired session cookie on a document request) may answer before
       // edgeguard; anywhere else a pre-empted cell would make the comparison hollow.
       const preemptedCells = cells.filter((cell, i) => seen[i].decidedBy).map((cell) => `${cell.userName} | ${cell.kind} ${cell.path}`);
       const expectedPreempted = PATHS.map((path) => `expired token | document ${path}`);
       assert.deepEqual(preemptedCells, expectedPreempted, "cells answered before edgeguard decided");
+      if (mismatches.length) process.stderr.write(`[layers ${runtime}] server log:\n${app.logs()}\n`);
       assert.deepEqual(mismatches, [], `${mismatches.length} cell(s) where the layers disagree:\n${mismatches.join("\n")}`);
     });
+
+    // KNOWN FAILURE (todo, still run and printed): in a server action (and any App Router page),
+    // Turbopack compiles js/node.js into its SSR layer, where `new URL("../pkg/edgeguard_bg.wasm",
+    // import.meta.url)` becomes its `relativeURL` shim (protocol "", href "/_next/static/media/…")
+    // and readFileSync throws ERR_INVALID_ARG_TYPE: the guard fails closed and requireAuth() answers
+    // 503 engine-unavailable for every cell. Drop the todo once js/node.js loads the wasm there.
+    test("a real server action (Chromium form submit) decides like the middleware's POST", {
+      todo: "server actions get 503 engine-unavailable: js/node.js wasm URL under Turbopack's SSR layer",
+    }, async () => {
+      const { cells, users, seen } = matrix;
+      assert.ok(seen.length, "the matrix test ran first");
+      const fromActions = await serverActionDecisions(app, browser, users);
+      const posts = cells.map((cell, i) => ({ cell, i })).filter(({ cell }) => cell.kind === "postJson");
+      const mismatches = compareLayers(runtime, posts.map(({ cell }) => cell), posts.map(({ i }) => seen[i]),
+        posts.map(({ cell }) => ({ serverAction: fromActions.get(`${cell.userName}|${cell.path}`) })));
+      assert.equal(fromActions.size, Object.keys(USERS).length * PATHS.length, "a server action per user × path");
+      if (mismatches.length) process.stderr.write(`[layers ${runtime}] server log (edgeguard lines):\n${app.logs().split("\n").filter((l) => l.includes("edgeguard")).slice(0, 5).join("\n")}\n`);
+      assert.deepEqual(mismatches, [], `${mismatches.length} cell(s) where the server action disagrees:\n${mismatches.join("\n")}`);
+    });
   });
+}
+
+/** Prints the table of every layer's decision and returns the cells where one differs from the middleware. */
+function compareLayers(runtime, cells, seen, others) {
+  const rows = [];
+  const mismatches = [];
+  cells.forEach((cell, i) => {
+    const layers = { middleware: seen[i], ...others[i] };
+    const label = `${cell.userName} | ${cell.kind} ${cell.path}`;
+    rows.push(`${label.padEnd(40)} ${Object.entries(layers).map(([name, d]) => `${name}=${d ? summarise(d) : "(none)"}`).join("  ")}`);
+    for (const [name, decision] of Object.entries(layers)) {
+      if (name === "middleware") continue;
+      try {
+        assert.deepEqual(decision, seen[i]);
+      } catch {
+        mismatches.push(`${label}: middleware ${JSON.stringify(seen[i])} vs ${name} ${JSON.stringify(decision)}`);
+      }
+    }
+  });
+  process.stderr.write(`[layers ${runtime}] ${cells.length} cells\n${rows.join("\n")}\n`);
+  return mismatches;
 }
 
 function summarise(d) {
