@@ -7,7 +7,8 @@
 //   - requireAuth() (POST only) in the same handler, through next/headers;
 //   - server action (POST only): a real server action (app/layers/action) posted by headless
 //     Chromium's form submit, calling requireAuth({ policy }, { path }).
-// Edge middleware by default; EDGEGUARD_E2E_RUNTIME=node (or "edge,node") runs the proxy.ts build.
+// Edge middleware by default; EDGEGUARD_E2E_RUNTIME=node runs the proxy.ts build instead, and
+// EDGEGUARD_E2E_RUNTIME=edge,node runs both and also compares the two middleware builds cell by cell.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { appDirFor } from "../support/app-build.mjs";
@@ -133,6 +134,8 @@ async function inBatches(items, size, work) {
   return results;
 }
 
+const middlewareByRuntime = new Map();
+
 for (const runtime of RUNTIMES) {
   describe(`layers agree (${runtime} middleware)`, () => {
     let app;
@@ -177,6 +180,7 @@ for (const runtime of RUNTIMES) {
       const handled = await inBatches(cells, 6, (cell) => handlerDecisions(app, cell.path, cell.kind, cell.user));
       const seen = await inBatches(cells, 6, (cell) => middlewareDecision(app, cell.path, cell.kind, cell.user));
       matrix.seen = seen;
+      middlewareByRuntime.set(runtime, cells.map((cell, i) => [`${cell.userName} | ${cell.kind} ${cell.path}`, seen[i]]));
       const mismatches = compareLayers(runtime, cells, seen, handled);
       assert.equal(cells.length, Object.keys(USERS).length * PATHS.length * Object.keys(KINDS).length);
       assert.equal(handled.filter((h) => h.requireAuth).length, Object.keys(USERS).length * PATHS.length, "requireAuth per POST cell");
@@ -207,6 +211,17 @@ for (const runtime of RUNTIMES) {
       if (mismatches.length) process.stderr.write(`[layers ${runtime}] server log (edgeguard lines):\n${app.logs().split("\n").filter((l) => l.includes("edgeguard")).slice(0, 5).join("\n")}\n`);
       assert.deepEqual(mismatches, [], `${mismatches.length} cell(s) where the server action disagrees:\n${mismatches.join("\n")}`);
     });
+  });
+}
+
+if (RUNTIMES.length > 1) {
+  test(`the ${RUNTIMES.join(" and ")} middleware builds decide every cell the same`, () => {
+    const [first, ...rest] = RUNTIMES;
+    assert.ok(middlewareByRuntime.has(first), `${first} matrix ran`);
+    for (const runtime of rest) {
+      assert.ok(middlewareByRuntime.has(runtime), `${runtime} matrix ran`);
+      assert.deepEqual(middlewareByRuntime.get(runtime), middlewareByRuntime.get(first), `${runtime} vs ${first}`);
+    }
   });
 }
 
