@@ -116,11 +116,13 @@ function sizeSection(out, { size }) {
   const w = size.wasm;
   out.push(table(["artifact", "raw", "gzip -9", "brotli 11"], [
     ["pkg/edgeguard_bg.wasm", bytes(w.raw), `${bytes(w.gzip)}${w.gzip <= GZIP_LIMIT ? "" : " (over 150 KB)"}`, bytes(w.brotli)],
-    ["the same without custom sections (\"name\", \"producers\", …)", bytes(w.stripped.raw), bytes(w.stripped.gzip), "–"],
+    ...(w.stripped ? [["the same without custom sections (\"name\", \"producers\", …)", bytes(w.stripped.raw), bytes(w.stripped.gzip), "–"]] : []),
   ]), "");
   out.push(
     `Where the bytes go (raw): ${Object.entries(w.sections).sort((a, b) => b[1] - a[1]).map(([name, b]) => `${name} ${bytes(b)}`).join(", ")}.`,
-    "Code section by crate (function bodies named by the name section; generic std/core code instantiated for a caller counts under std):",
+    w.names?.named
+      ? `Code section by crate (function bodies named by the name section — ${w.names.source}; generic std/core code instantiated for a caller counts under std):`
+      : `Code section by crate: _function names unavailable (${w.names?.why ?? "no name section"}), so the code cannot be attributed_:`,
     "",
     table(["crate / module", "code bytes", "functions"], w.crates.map((c) => [c.crate, bytes(c.bytes), n(c.functions)])),
     "",
@@ -142,6 +144,8 @@ function profileSection(out, { profile }) {
   out.push("## Where the time goes (V8 sampling profiler)", "");
   if (!measured(profile)) return out.push(why(profile), "");
   out.push(
+    profile.module?.named ? `Wasm functions are named from ${profile.module.source}.` : `_Wasm function names were unavailable (${profile.module?.why}), so wasm stages cannot be attributed._`,
+    "",
     "Each kind of work ran in a loop in a fresh process under V8's sampling profiler (100 µs interval; the profiler slows everything down, so the shares matter, not the absolute time). A stage's share counts every sample with that stage's function on the stack; nested stages (…) are part of the stage above. Reproduce with `node bench/profile.mjs warm|cold|route` (writes a .cpuprofile for Chrome DevTools).",
     "",
   );
