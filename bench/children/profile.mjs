@@ -12,4 +12,5 @@ for (const kind of ["warm", "cold", "route"]) {
   const { profile, ...summary } = await profileWork(kind, { pool, seconds: Number(seconds), module });
   out[kind] = summary;
 }
+module.dispose();
 process.stdout.write(`${JSON.stringify(out)}\n`);

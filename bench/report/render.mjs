@@ -186,7 +186,7 @@ function nativeSection(out, { native, decisions, routes }) {
     return;
   }
   out.push(
-    `Native (x86-64, release profile) figures of benches/decide.rs, read from target/criterion; criterion ran at ${native[0].at.slice(0, 16).replace("T", " ")} UTC — ${"a separate process from the JS figures above"}. Compare with the wasm figures to see the wasm overhead.`,
+    `Native (x86-64, release profile) figures of benches/decide.rs, read from target/criterion; criterion ran at ${native[0].at.slice(0, 16).replace("T", " ")} UTC — a separate process at another moment than the JS figures above; on a shared machine the load differs between the two, so compare with care.`,
     "",
     table(["benchmark", "median", "95% CI of the median"], native.map((b) => [b.id, us(b.medianNs / 1000), `${us(b.lowNs / 1000)} – ${us(b.highNs / 1000)}`])),
     "",
@@ -221,7 +221,7 @@ function machineSection(out, { machine, options, versions, signing, durationSeco
     "## Reproduce",
     "",
     "```sh",
-    "npm run build                     # pkg/ (wasm32 release + wasm-opt)",
+    "npm run build                     # pkg/: wasm32 release (wasm-opt when binaryen >= 116), custom sections stripped",
     "npm run bench                     # this file (5–10 min on 2 cores); --quick for a short check (~1 min)",
     "npm run bench -- --with-next-build     # also build examples/nextjs-clerk to size its middleware",
     "npm run bench -- --with-cargo-bench    # also run the native criterion bench first",

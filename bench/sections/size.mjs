@@ -25,6 +25,7 @@ export function wasmSize() {
   const gz = gzip9(readFileSync(wasmFile));
   const named = namedWasm();
   const anatomy = wasmAnatomy(named.wasm);
+  named.dispose();
   const shipped = wasmAnatomy(wasmFile);
   const stripped = withoutCustomSections(wasmFile);
   return {
