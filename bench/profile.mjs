@@ -4,12 +4,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./lib/paths.mjs";
+import { namedWasm } from "./lib/named-wasm.mjs";
 import { profileWork } from "./lib/profile-work.mjs";
 import { signTokenPool } from "./lib/scenario.mjs";
 
 const [kind = "warm", secondsArg = "5"] = process.argv.slice(2);
 const pool = kind === "route" ? null : signTokenPool(kind === "cold" ? 4000 : 64);
-const result = await profileWork(kind, { pool, seconds: Number(secondsArg) });
+const module = namedWasm();
+if (!module.named) console.log(`(wasm function names unavailable: ${module.why})`);
+const result = await profileWork(kind, { pool, seconds: Number(secondsArg), module });
 mkdirSync(path.join(repoRoot, ".cache"), { recursive: true });
 const file = path.join(repoRoot, ".cache", `bench-${kind}.cpuprofile`);
 writeFileSync(file, JSON.stringify(result.profile));

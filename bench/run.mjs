@@ -1,6 +1,6 @@
 // `npm run bench`: edgeguard side by side with Clerk's JS path (and jose), every figure from this one
 // run, written to BENCHMARKS.md. Sections that cannot be measured say why instead of failing the run.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadReferencePackages } from "./lib/clerk.mjs";
@@ -18,6 +18,14 @@ import { middlewareSize, wasmSize } from "./sections/size.mjs";
 import { runStartup } from "./sections/startup.mjs";
 
 const options = parseArgs(process.argv.slice(2));
+if (options.renderFrom) {
+  // Wording changes only: the figures stay those of the one saved run.
+  const saved = JSON.parse(readFileSync(options.renderFrom, "utf8"));
+  const target = options.out ? path.resolve(options.out) : reportFile;
+  writeFileSync(target, renderReport(saved));
+  console.error(`[bench] re-rendered ${target} from ${options.renderFrom} (run of ${saved.machine.date})`);
+  process.exit(0);
+}
 const { config } = options;
 const started = Date.now();
 const log = (message) => process.stderr.write(`[bench] ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s  ${message}\n`);

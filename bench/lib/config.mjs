@@ -26,10 +26,11 @@ const USAGE = `usage: npm run bench -- [--quick] [--with-next-build] [--with-car
   --with-cargo-bench  run \`cargo bench --bench decide\` first and quote it
   --only a,b          run only these sections: ${SECTIONS.join(", ")}
   --seed N            seed of the route-path corpus (default: random, printed)
-  --out FILE          write the report there instead of BENCHMARKS.md`;
+  --out FILE          write the report there instead of BENCHMARKS.md
+  --render-from FILE  measure nothing: re-render the report from a saved run (.cache/bench-results.json)`;
 
 export function parseArgs(argv) {
-  const options = { quick: false, withNextBuild: false, withCargoBench: false, only: null, seed: null, out: null };
+  const options = { quick: false, withNextBuild: false, withCargoBench: false, only: null, seed: null, out: null, renderFrom: null };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => inline ?? argv[++i];
@@ -39,6 +40,7 @@ export function parseArgs(argv) {
     else if (flag === "--only") options.only = value().split(",").map((s) => s.trim()).filter(Boolean);
     else if (flag === "--seed") options.seed = Number(value());
     else if (flag === "--out") options.out = value();
+    else if (flag === "--render-from") options.renderFrom = value();
     else if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);

@@ -10,18 +10,18 @@ const clock = process.hrtime.bigint;
 const msSince = (started) => Number(clock() - started) / 1e6;
 
 /** Loads the JS glue and API modules (timed), without touching the wasm. */
-export async function loadJs() {
+export async function loadJs(glueAt = glueFile) {
   const started = clock();
-  const glue = await import(pathToFileURL(glueFile).href);
+  const glue = await import(pathToFileURL(glueAt).href);
   const engineModule = await import(pathToFileURL(`${repoRoot}/js/engine.js`).href);
   const core = await import(pathToFileURL(`${repoRoot}/js/core.js`).href);
   return { glue, engineModule, core, importMs: msSince(started) };
 }
 
 /** Reads and compiles the .wasm (what the edge runtime does before any request: `?module`). */
-export function compileWasm() {
+export function compileWasm(file = wasmFile) {
   let started = clock();
-  const bytes = readFileSync(wasmFile);
+  const bytes = readFileSync(file);
   const readMs = msSince(started);
   started = clock();
   const module = new WebAssembly.Module(bytes);

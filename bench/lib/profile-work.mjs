@@ -2,6 +2,7 @@
 // goes: self time per function (wasm functions carry their Rust names) and inclusive time per stage
 // of the pipeline (a sample counts for a stage when the stage's function is on its stack).
 import { Session } from "node:inspector/promises";
+import { compileWasm, instantiateAsEdge, loadJs } from "./engine-probe.mjs";
 import { ROUTE_PATTERNS, routePaths } from "./route-corpus.mjs";
 import { decisionRequest, POLICY } from "./scenario.mjs";
 
@@ -21,9 +22,24 @@ export const STAGES = [
   ["garbage collector", /^\(garbage collector\)$/],
 ];
 
-/** kind: "warm" | "cold" | "route"; pool: { jwtKey, tokens } (cold needs more tokens than the cache holds). */
-export async function profileWork(kind, { pool, seconds }) {
-  const { createGuard, createRouteMatcher } = await import("edgeguard");
+let engineReady = null;
+
+/** The API over the given module (the named twin of pkg's, see named-wasm.mjs), instantiated once. */
+async function api(module) {
+  engineReady ??= (async () => {
+    const js = await loadJs(module.glue);
+    instantiateAsEdge(js, compileWasm(module.wasm).module);
+    return js.core;
+  })();
+  return engineReady;
+}
+
+/**
+ * kind: "warm" | "cold" | "route"; pool: { jwtKey, tokens } (cold needs more tokens than the cache
+ * holds); module: { wasm, glue } files.
+ */
+export async function profileWork(kind, { pool, seconds, module }) {
+  const { createGuard, createRouteMatcher } = await api(module);
   let work;
   if (kind === "route") {
     const matcher = createRouteMatcher(ROUTE_PATTERNS);

@@ -116,11 +116,13 @@ function sizeSection(out, { size }) {
   const w = size.wasm;
   out.push(table(["artifact", "raw", "gzip -9", "brotli 11"], [
     ["pkg/edgeguard_bg.wasm", bytes(w.raw), `${bytes(w.gzip)}${w.gzip <= GZIP_LIMIT ? "" : " (over 150 KB)"}`, bytes(w.brotli)],
-    ["the same without custom sections (\"name\", \"producers\", …)", bytes(w.stripped.raw), bytes(w.stripped.gzip), "–"],
+    ...(w.stripped ? [["the same without custom sections (\"name\", \"producers\", …)", bytes(w.stripped.raw), bytes(w.stripped.gzip), "–"]] : []),
   ]), "");
   out.push(
     `Where the bytes go (raw): ${Object.entries(w.sections).sort((a, b) => b[1] - a[1]).map(([name, b]) => `${name} ${bytes(b)}`).join(", ")}.`,
-    "Code section by crate (function bodies named by the name section; generic std/core code instantiated for a caller counts under std):",
+    w.names?.named
+      ? `Code section by crate (function bodies named by the name section — ${w.names.source}; generic std/core code instantiated for a caller counts under std):`
+      : `Code section by crate: _function names unavailable (${w.names?.why ?? "no name section"}), so the code cannot be attributed_:`,
     "",
     table(["crate / module", "code bytes", "functions"], w.crates.map((c) => [c.crate, bytes(c.bytes), n(c.functions)])),
     "",
@@ -142,6 +144,8 @@ function profileSection(out, { profile }) {
   out.push("## Where the time goes (V8 sampling profiler)", "");
   if (!measured(profile)) return out.push(why(profile), "");
   out.push(
+    profile.module?.named ? `Wasm functions are named from ${profile.module.source}.` : `_Wasm function names were unavailable (${profile.module?.why}), so wasm stages cannot be attributed._`,
+    "",
     "Each kind of work ran in a loop in a fresh process under V8's sampling profiler (100 µs interval; the profiler slows everything down, so the shares matter, not the absolute time). A stage's share counts every sample with that stage's function on the stack; nested stages (…) are part of the stage above. Reproduce with `node bench/profile.mjs warm|cold|route` (writes a .cpuprofile for Chrome DevTools).",
     "",
   );
@@ -182,7 +186,7 @@ function nativeSection(out, { native, decisions, routes }) {
     return;
   }
   out.push(
-    `Native (x86-64, release profile) figures of benches/decide.rs, read from target/criterion; criterion ran at ${native[0].at.slice(0, 16).replace("T", " ")} UTC — ${"a separate process from the JS figures above"}. Compare with the wasm figures to see the wasm overhead.`,
+    `Native (x86-64, release profile) figures of benches/decide.rs, read from target/criterion; criterion ran at ${native[0].at.slice(0, 16).replace("T", " ")} UTC — a separate process at another moment than the JS figures above; on a shared machine the load differs between the two, so compare with care.`,
     "",
     table(["benchmark", "median", "95% CI of the median"], native.map((b) => [b.id, us(b.medianNs / 1000), `${us(b.lowNs / 1000)} – ${us(b.highNs / 1000)}`])),
     "",
@@ -217,7 +221,7 @@ function machineSection(out, { machine, options, versions, signing, durationSeco
     "## Reproduce",
     "",
     "```sh",
-    "npm run build                     # pkg/ (wasm32 release + wasm-opt)",
+    "npm run build                     # pkg/: wasm32 release (wasm-opt when binaryen >= 116), custom sections stripped",
     "npm run bench                     # this file (5–10 min on 2 cores); --quick for a short check (~1 min)",
     "npm run bench -- --with-next-build     # also build examples/nextjs-clerk to size its middleware",
     "npm run bench -- --with-cargo-bench    # also run the native criterion bench first",

@@ -5,13 +5,14 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { exampleDir, wasmFile } from "../lib/paths.mjs";
+import { namedWasm } from "../lib/named-wasm.mjs";
 import { wasmAnatomy, withoutCustomSections } from "../lib/wasm-anatomy.mjs";
 
-function gzip9(file) {
+function gzip9(buffer) {
   try {
-    return { bytes: execFileSync("gzip", ["-9c", file], { maxBuffer: 1 << 28 }).length, tool: "gzip -9" };
+    return { bytes: execFileSync("gzip", ["-9c"], { input: buffer, maxBuffer: 1 << 28 }).length, tool: "gzip -9" };
   } catch {
-    return { bytes: gzipSync(readFileSync(file), { level: 9 }).length, tool: "zlib level 9 (no gzip binary)" };
+    return { bytes: gzipSync(buffer, { level: 9 }).length, tool: "zlib level 9 (no gzip binary)" };
   }
 }
 
@@ -21,17 +22,21 @@ function brotli(buffer) {
 
 export function wasmSize() {
   const raw = statSync(wasmFile).size;
-  const gz = gzip9(wasmFile);
-  const anatomy = wasmAnatomy(wasmFile);
+  const gz = gzip9(readFileSync(wasmFile));
+  const named = namedWasm();
+  const anatomy = wasmAnatomy(named.wasm);
+  named.dispose();
+  const shipped = wasmAnatomy(wasmFile);
   const stripped = withoutCustomSections(wasmFile);
   return {
     raw,
     gzip: gz.bytes,
     gzipTool: gz.tool,
     brotli: brotli(readFileSync(wasmFile)),
-    // What a build without the "name"/"producers" custom sections would ship (gzip via zlib level 9).
-    stripped: { raw: stripped.length, gzip: gzipSync(stripped, { level: 9 }).length },
-    sections: anatomy.sections,
+    // What a build without the "name"/"producers" custom sections would ship (null: pkg has none).
+    stripped: stripped.length === raw ? null : { raw: stripped.length, gzip: gzip9(stripped).bytes },
+    sections: shipped.sections,
+    names: { named: named.named, source: named.source ?? null, why: named.why ?? null },
     crates: anatomy.crates.slice(0, 16),
     functions: anatomy.functions.slice(0, 10),
   };

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
+import { namedWasm } from "../lib/named-wasm.mjs";
 import { wasmFile } from "../lib/paths.mjs";
 import { createRng } from "../lib/rng.mjs";
 import { ROUTE_PATTERNS, routePaths } from "../lib/route-corpus.mjs";
@@ -41,8 +42,22 @@ test("wasm anatomy: sections add up to the file; stripping custom sections leave
   const codeBytes = anatomy.crates.reduce((sum, c) => sum + c.bytes, 0);
   assert.ok(codeBytes <= anatomy.sections.code);
   const stripped = withoutCustomSections(wasmFile);
-  assert.ok(stripped.length < anatomy.total);
+  assert.ok(stripped.length <= anatomy.total);
+  assert.equal(withoutCustomSections(wasmFile).length, stripped.length, "stripping is idempotent");
   assert.doesNotThrow(() => new WebAssembly.Module(stripped));
+});
+
+test("named twin: when available it is pkg's module plus names, and its functions carry Rust paths", { skip: !existsSync(wasmFile) && "pkg/ not built" }, () => {
+  const twin = namedWasm();
+  if (!twin.named) {
+    assert.equal(twin.wasm, wasmFile, `falls back to the shipped module (${twin.why})`);
+    twin.dispose();
+    return;
+  }
+  assert.ok(withoutCustomSections(twin.wasm).equals(withoutCustomSections(wasmFile)));
+  const crates = wasmAnatomy(twin.wasm).crates.map((c) => c.crate);
+  twin.dispose();
+  assert.ok(crates.includes("edgeguard::token") && crates.includes("edgeguard::decision"), crates.join(", "));
 });
 
 test("verdicts: met / not met from the figures, not measured when a section is missing", () => {
