@@ -193,13 +193,10 @@ for (const runtime of RUNTIMES) {
       assert.deepEqual(mismatches, [], `${mismatches.length} cell(s) where the layers disagree:\n${mismatches.join("\n")}`);
     });
 
-    // KNOWN FAILURE (todo, still run and printed): in a server action (and any App Router page),
-    // Turbopack compiles js/node.js into its SSR layer, where `new URL("../pkg/edgeguard_bg.wasm",
-    // import.meta.url)` becomes its `relativeURL` shim (protocol "", href "/_next/static/media/…")
-    // and readFileSync throws ERR_INVALID_ARG_TYPE: the guard fails closed and requireAuth() answers
-    // 503 engine-unavailable for every cell. Drop the todo once js/node.js loads the wasm there.
+    // In a server action Turbopack compiles js/node.js into its SSR layer, where the wasm's
+    // `new URL(..., import.meta.url)` becomes a /_next/static/media/… URL; js/node.js reads the
+    // copy under .next/ then. This test found that (every action was a 503 before).
     test("a real server action (Chromium form submit) decides like the middleware's POST", {
-      todo: "server actions get 503 engine-unavailable: js/node.js wasm URL under Turbopack's SSR layer",
     }, async () => {
       const { cells, users, seen } = matrix;
       assert.ok(seen.length, "the matrix test ran first");
