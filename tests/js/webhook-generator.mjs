@@ -2,6 +2,7 @@
 // Every case is signed by the real `svix` package; then secret, headers, timestamp, signature list
 // and body are mutated the ways a sender, a proxy or an attacker could.
 import { Webhook } from "svix";
+import { mulberry32 } from "../support/mulberry32.mjs";
 
 export const TOLERANCE = 300;
 // JavaScript Dates end at 8.64e15 ms.
@@ -9,14 +10,7 @@ export const MAX_DATE_SECONDS = 8.64e12;
 
 /** mulberry32: small, fast, reproducible. */
 export function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed >>> 0);
   const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = (list) => list[Math.floor(next() * list.length)];
   const chance = (p) => next() < p;

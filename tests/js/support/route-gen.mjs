@@ -1,5 +1,6 @@
 // Randomised (seeded) generators of Clerk route patterns, paths that should and should not match
 // them, hostile paths, and malformed patterns — for the differential tests against Clerk.
+import { mulberry32 } from "../../support/mulberry32.mjs";
 
 /** Seed from EDGEGUARD_SEED, else fresh; always printed by the caller. */
 export function seedFromEnv() {
@@ -10,14 +11,7 @@ export function seedFromEnv() {
 
 /** mulberry32: small, fast, good enough for test generation. */
 export function makeRng(seed) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed >>> 0);
   const rng = {
     next,
     int: (n) => Math.floor(next() * n),
