@@ -131,10 +131,13 @@ export class Guard {
   }
 
   #live() {
+    // engine() first: after a trap or a failed load it instantiates anew (the generation moves on),
+    // and only then can a handle of the old instance be recognised as dead. Checked the other way
+    // round, the old handle's pointer would be used against the new instance's memory.
+    engine(); // throws EngineUnavailableError when the instance is gone and cannot come back
     if (this.#handle.generation !== engineGeneration() || !this.#handle.wasm) {
       this.#handle = buildHandle(this.#optionsJson); // the old handle died with its instance
     }
-    engine(); // throws EngineUnavailableError when the instance is gone and cannot come back
     return this.#handle.wasm;
   }
 

@@ -4,6 +4,12 @@ import type { Decision, Guard, GuardOptions } from "./guard.js";
 export { GuardError } from "./guard.js";
 export * from "./next-webhook.js";
 
+export type PublishableKeyCheck =
+  | { ok: true; instanceType: "development" | "production"; frontendApi: string }
+  | { ok: false; setting: string; message: string };
+export declare function checkPublishableKey(key: unknown, setting?: string): PublishableKeyCheck;
+export declare function assertPublishableKey(key: unknown, setting?: string): Extract<PublishableKeyCheck, { ok: true }>;
+
 type GuardSource = Guard | Promise<Guard> | GuardOptions;
 type ClerkAuthFn = (options?: { treatPendingAsSignedOut?: boolean }) => Promise<{ sessionClaims?: object | null }>;
 

@@ -3,8 +3,10 @@
 import { NextResponse } from "next/server";
 import { auth as clerkAuth } from "@clerk/nextjs/server";
 import { createGuard, GuardError } from "edgeguard";
+import { assertPublishableKey } from "./config.js";
 
 export { GuardError };
+export { assertPublishableKey, checkPublishableKey } from "./config.js";
 export * from "./next-webhook.js";
 
 const guards = new WeakMap();
@@ -32,6 +34,10 @@ const ENGINE_UNAVAILABLE = { action: "deny", status: 503, headers: { "Cache-Cont
  * hooks.onDecision(decision, request) sees every decision (metrics, logging).
  */
 export function edgeguardMiddleware(guardOrOptions, hooks = {}) {
+  // A malformed publishable key must stop the app here, naming the setting; a missing one is
+  // Clerk's own start-up error.
+  const publishableKey = typeof process === "undefined" ? undefined : process.env?.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY;
+  if (publishableKey) assertPublishableKey(publishableKey);
   const guardPromise = resolveGuard(guardOrOptions);
   // A bad policy must fail at start-up, not per request: surface it as soon as the module loads.
   guardPromise.catch((error) => console.error(String(error?.message ?? error)));

@@ -1,5 +1,7 @@
 // Node.js entry: the .wasm is read from the file next to the glue and compiled once per process.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import * as glue from "../pkg/edgeguard_bg.js";
 import { registerInstantiator } from "./engine.js";
 
@@ -13,12 +15,41 @@ registerInstantiator(() => {
   } catch {
     // the old instance is unusable anyway
   }
-  compiled ??= new WebAssembly.Module(readFileSync(new URL("../pkg/edgeguard_bg.wasm", import.meta.url)));
+  compiled ??= new WebAssembly.Module(readWasmBytes());
   const instance = new WebAssembly.Instance(compiled, { "./edgeguard_bg.js": glue });
   glue.__wbg_set_wasm(instance.exports);
   previous = instance;
   instance.exports.__wbindgen_start?.();
   return glue;
 });
+
+/**
+ * The .wasm bytes, wherever the bundler put them. Plain Node and most bundles keep a `file:` URL
+ * next to this file. Turbopack's server-action/SSR chunks turn the same expression into the URL of
+ * a copied static asset (`/_next/static/media/<hash>.wasm`, no protocol): that file lives under
+ * `.next/` in the app directory. Last, the installed package's own copy. Any failure throws, and
+ * the engine denies every decision (503 engine-unavailable) rather than guess.
+ */
+function readWasmBytes() {
+  const url = new URL("../pkg/edgeguard_bg.wasm", import.meta.url);
+  const tried = [];
+  const candidates = [];
+  if (url.protocol === "file:") candidates.push(url);
+  const href = String(url.href ?? url);
+  if (href.startsWith("/_next/")) candidates.push(path.join(process.cwd(), ".next", href.slice("/_next/".length)));
+  try {
+    candidates.push(path.join(path.dirname(createRequire(import.meta.url).resolve("edgeguard/package.json")), "pkg", "edgeguard_bg.wasm"));
+  } catch (error) {
+    tried.push(`edgeguard/package.json: ${error.code ?? error.message}`);
+  }
+  for (const candidate of candidates) {
+    try {
+      return readFileSync(candidate);
+    } catch (error) {
+      tried.push(`${candidate}: ${error.code ?? error.message}`);
+    }
+  }
+  throw new Error(`edgeguard_bg.wasm not found (${tried.join("; ") || href})`);
+}
 
 export * from "./core.js";

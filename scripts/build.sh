@@ -21,4 +21,5 @@ if [[ -n "$wasm_opt_version" ]] && ((wasm_opt_version >= 116)); then
 else
   say "wasm-opt skipped (binaryen ${wasm_opt_version:-absent} < 116 breaks wasm-bindgen's externref table)"
 fi
+node scripts/strip-wasm.mjs pkg/edgeguard_bg.wasm
 say "pkg/edgeguard_bg.wasm: $(wc -c < pkg/edgeguard_bg.wasm) bytes, $(gzip -9c pkg/edgeguard_bg.wasm | wc -c) gzip"

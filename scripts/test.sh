@@ -58,13 +58,13 @@ run_suite "cargo test" cargo cargo test --color never
 # per-test limit. Both wasm runs share that one build.
 export CARGO_PROFILE_DEV_OPT_LEVEL=1
 run_suite "wasm-pack test --node" cargo wasm-pack --log-level warn test --node
-# Suites without wasm_bindgen_test_configure! are Node-mode by default and would be skipped under
-# --chrome; WASM_BINDGEN_USE_BROWSER=1 runs them in Chromium too (browser/chromedriver options:
+# The suites are written for wasm-bindgen-test's default (Node); WASM_BINDGEN_USE_BROWSER runs the
+# same ones in headless Chromium instead of skipping them (browser and chromedriver options:
 # webdriver.json at the crate root).
-WASM_BINDGEN_USE_BROWSER=1 run_suite "wasm-pack test --headless --chrome" cargo \
+run_suite "wasm-pack test --headless --chrome" cargo env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER"
 unset CARGO_PROFILE_DEV_OPT_LEVEL
-js_tests=(tests/js/*.test.mjs)
+js_tests=(tests/js/*.test.mjs bench/test/*.test.mjs)
 if ((${#js_tests[@]})); then
   run_suite "node --test tests/js" tap "${js_tests[@]}"
 fi

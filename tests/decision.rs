@@ -247,3 +247,18 @@ fn explain_names_rules_and_requirements() {
     assert!(text.contains("rule: \"admin\""), "{text}");
     assert!(text.contains("require role: NOT met"), "{text}");
 }
+
+#[test]
+fn webhook_rules_check_svix_headers_on_deliveries_only() {
+    let mut g = guard();
+    let unsigned = decide(&mut g, Who::SignedOut, "POST", "/api/webhooks/clerk", &[("content-type", "application/json")]);
+    assert_eq!((unsigned.status, unsigned.reason.as_str()), (400, "webhook-missing-headers"));
+    let signed_looking = [("svix-id", "msg_1"), ("svix-timestamp", "1800000000"), ("svix-signature", "v1,x"), ("content-type", "application/json")];
+    let deferred = decide(&mut g, Who::SignedOut, "POST", "/api/webhooks/clerk", &signed_looking);
+    assert_eq!((deferred.action, deferred.reason.as_str()), (Action::Allow, "webhook"), "middleware has no body: the route handler verifies");
+    let get = decide(&mut g, Who::SignedOut, "GET", "/api/webhooks/clerk", FETCH);
+    assert_eq!((get.action, get.reason.as_str()), (Action::Allow, "public"));
+    let with_body = DecideContext { now_ms: NOW as u64 * 1000, clerk_claims: Some(None), body: Some(b"{}".to_vec()) };
+    let unverifiable = g.decide(&request("POST", "/api/webhooks/clerk", &signed_looking), &with_body);
+    assert_eq!((unverifiable.status, unverifiable.reason.as_str()), (503, "webhook-secret-missing"));
+}

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::outcome::{absolute, sign_in_location, Action, Decision};
 use super::request::{
-    check_origin, is_document_request, is_json_content_type_ok, is_under_prefix, parse_url, Headers,
+    check_origin, is_document_request, is_json_content_type_ok, is_safe_method, is_under_prefix, parse_url, Headers,
     RequestRecord, UrlParts, MAX_COOKIE_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES,
 };
 use super::session::{acquire_session, Session, SessionSource};
@@ -216,9 +216,10 @@ impl Guard {
             Some(claims) => SessionSource::Clerk(claims.as_ref()),
             None => SessionSource::Standalone,
         };
+        let safe_method = is_safe_method(&request.method);
         let mut session: Option<Session> = None;
         let mut evaluate = |guard: &mut Guard, rule: Option<usize>, trace: &mut Trace| {
-            guard.evaluate_rule(rule, &url, &headers, document, &source, &mut session, context, trace)
+            guard.evaluate_rule(rule, &url, &headers, (document, safe_method), &source, &mut session, context, trace)
         };
         let primary = evaluate(self, canonical_rule, trace);
         if raw_rule == canonical_rule {
@@ -242,7 +243,7 @@ impl Guard {
         rule_index: Option<usize>,
         url: &UrlParts,
         headers: &Headers,
-        document: bool,
+        (document, safe_method): (bool, bool),
         source: &SessionSource,
         session: &mut Option<Session>,
         context: &DecideContext,
@@ -265,6 +266,10 @@ impl Guard {
                         _ => None,
                     };
                     return Decision::allow("public", Some(&name), auth);
+                }
+                Access::Public { webhook: Some(_) } if safe_method => {
+                    // A GET/HEAD/OPTIONS cannot deliver a webhook: public like any public route.
+                    return Decision::allow("public", Some(&rule.name), None);
                 }
                 Access::Public { webhook: Some(kind) } => {
                     let (kind, name) = (kind.clone(), rule.name.clone());
@@ -352,9 +357,16 @@ impl Guard {
             trace.note(|| "webhook rule: svix-id / svix-timestamp / svix-signature missing".into());
             return Decision::deny(400, "webhook-missing-headers", Some(rule));
         }
-        let (Some(body), Some(secret)) = (&context.body, self.webhook_secrets.get(kind)) else {
+        let Some(body) = &context.body else {
+            // Middleware has no body: the route handler (verifyClerkWebhook) checks the signature.
             trace.note(|| "webhook rule: signature is checked by the route handler (verifyClerkWebhook)".into());
             return Decision::allow("webhook", Some(rule), None);
+        };
+        let Some(secret) = self.webhook_secrets.get(kind) else {
+            // The caller passed the body to have it verified, but there is nothing to verify it
+            // with: never let it through unverified.
+            trace.note(|| format!("webhook rule: body given but no webhookSecrets.{kind} configured"));
+            return Decision::deny(503, "webhook-secret-missing", Some(rule));
         };
         let pairs: Vec<(String, String)> = headers.pairs().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let now_seconds = (context.now_ms / 1000) as i64;

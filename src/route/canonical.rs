@@ -21,7 +21,9 @@ impl PathError {
     pub const REASON: &'static str = "bad-path";
 
     fn new(message: impl Into<String>) -> PathError {
-        PathError { message: message.into() }
+        PathError {
+            message: message.into(),
+        }
     }
 }
 
@@ -44,9 +46,8 @@ pub fn canonicalize_path(pathname: &str) -> Result<String, PathError> {
     while i < bytes.len() {
         let byte = bytes[i];
         if byte == b'%' {
-            let value = escaped_byte(bytes, i).ok_or_else(|| {
-                PathError::new(format!("malformed percent-encoding at byte {i}"))
-            })?;
+            let value = escaped_byte(bytes, i)
+                .ok_or_else(|| PathError::new(format!("malformed percent-encoding at byte {i}")))?;
             match value {
                 b'/' => return Err(PathError::new(format!("encoded '/' (%2F) at byte {i}"))),
                 b'\\' => return Err(PathError::new(format!("encoded '\\' (%5C) at byte {i}"))),
@@ -61,16 +62,25 @@ pub fn canonicalize_path(pathname: &str) -> Result<String, PathError> {
             i += 1;
         }
     }
-    let text = String::from_utf8(decoded)
-        .map_err(|e| PathError::new(format!("percent-encoding decodes to invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())))?;
+    let text = String::from_utf8(decoded).map_err(|e| {
+        PathError::new(format!(
+            "percent-encoding decodes to invalid UTF-8 at byte {}",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     if let Some(c) = text.chars().find(|&c| is_refused_char(c)) {
-        return Err(PathError::new(format!("control character U+{:04X} in the path", c as u32)));
+        return Err(PathError::new(format!(
+            "control character U+{:04X} in the path",
+            c as u32
+        )));
     }
 
     let mut out = String::with_capacity(text.len() + 8);
     for segment in text.split('/').skip(1) {
         if segment == "." || segment == ".." {
-            return Err(PathError::new(format!("dot segment '{segment}' in the path")));
+            return Err(PathError::new(format!(
+                "dot segment '{segment}' in the path"
+            )));
         }
         if segment.is_empty() {
             continue; // a run of '/' collapses; a trailing '/' is restored below
@@ -109,7 +119,10 @@ mod tests {
     #[test]
     fn decodes_once_and_collapses() {
         assert_eq!(canonicalize_path("/%61dmin").as_deref(), Ok("/admin"));
-        assert_eq!(canonicalize_path("//admin///x/").as_deref(), Ok("/admin/x/"));
+        assert_eq!(
+            canonicalize_path("//admin///x/").as_deref(),
+            Ok("/admin/x/")
+        );
         assert_eq!(canonicalize_path("/%2561dmin").as_deref(), Ok("/%2561dmin"));
         assert_eq!(canonicalize_path("/caf%C3%A9").as_deref(), Ok("/café"));
         assert_eq!(canonicalize_path("/").as_deref(), Ok("/"));
@@ -119,8 +132,24 @@ mod tests {
     #[test]
     fn refuses_ambiguity() {
         for bad in [
-            "", "admin", "/admin%2Fx", "/admin%5cx", "/a\\b", "/%2e%2e/admin", "/x/%2E/y", "/./x", "/x/..",
-            "/admin/%0Asecret", "/admin%00", "/a%E2%80%A8b", "/a%C2%85", "/%", "/%zz", "/%C3", "/%ED%A0%80", "/a\u{7f}",
+            "",
+            "admin",
+            "/admin%2Fx",
+            "/admin%5cx",
+            "/a\\b",
+            "/%2e%2e/admin",
+            "/x/%2E/y",
+            "/./x",
+            "/x/..",
+            "/admin/%0Asecret",
+            "/admin%00",
+            "/a%E2%80%A8b",
+            "/a%C2%85",
+            "/%",
+            "/%zz",
+            "/%C3",
+            "/%ED%A0%80",
+            "/a\u{7f}",
         ] {
             assert!(canonicalize_path(bad).is_err(), "{bad:?}");
         }

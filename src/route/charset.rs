@@ -146,7 +146,11 @@ pub(crate) fn word() -> UnitSet {
 /// `\s`
 pub(crate) fn whitespace() -> UnitSet {
     let mut set = UnitSet::empty();
-    set.ranges.extend(WHITESPACE.iter().map(|&(a, b)| (u32::from(a), u32::from(b))));
+    set.ranges.extend(
+        WHITESPACE
+            .iter()
+            .map(|&(a, b)| (u32::from(a), u32::from(b))),
+    );
     set.normalize();
     set
 }
@@ -166,11 +170,18 @@ mod tests {
     #[test]
     fn closure_follows_ecmascript_canonicalize() {
         let k = UnitSet::unit(u32::from(b'k')).case_closure();
-        assert_eq!(k.ranges(), &[(0x4B, 0x4B), (0x6B, 0x6B)], "Kelvin sign stays apart without u");
+        assert_eq!(
+            k.ranges(),
+            &[(0x4B, 0x4B), (0x6B, 0x6B)],
+            "Kelvin sign stays apart without u"
+        );
         let sigma = UnitSet::unit(0x3C3).case_closure();
         assert!(sigma.contains(0x3A3) && sigma.contains(0x3C2));
         let long_s = UnitSet::unit(0x17F).case_closure();
-        assert!(!long_s.contains(u32::from(b's')), "non-ASCII never folds onto ASCII");
+        assert!(
+            !long_s.contains(u32::from(b's')),
+            "non-ASCII never folds onto ASCII"
+        );
     }
 
     #[test]
@@ -178,7 +189,10 @@ mod tests {
         let set = UnitSet::range(10, 20);
         assert_eq!(set.complement().complement(), set);
         assert_eq!(set.intersect(&UnitSet::range(15, 30)).ranges(), &[(15, 20)]);
-        assert_eq!(set.difference(&UnitSet::unit(15)).ranges(), &[(10, 14), (16, 20)]);
+        assert_eq!(
+            set.difference(&UnitSet::unit(15)).ranges(),
+            &[(10, 14), (16, 20)]
+        );
         assert!(UnitSet::all().complement().is_empty());
     }
 }

@@ -83,11 +83,24 @@ mod tests {
     #[test]
     fn decodes_like_ecmascript() {
         assert_eq!(decode_uri("/%61dmin").as_deref(), Some("/admin"));
-        assert_eq!(decode_uri("/a%2Fb%2fc%23").as_deref(), Some("/a%2Fb%2fc%23"));
+        assert_eq!(
+            decode_uri("/a%2Fb%2fc%23").as_deref(),
+            Some("/a%2Fb%2fc%23")
+        );
         assert_eq!(decode_uri("/%25").as_deref(), Some("/%"));
         assert_eq!(decode_uri("/%C3%A9").as_deref(), Some("/é"));
         assert_eq!(decode_uri("/%F0%9F%98%80").as_deref(), Some("/😀"));
-        for bad in ["/%", "/%4", "/%zz", "/%C3", "/%C3%28", "/%C0%80", "/%ED%A0%80", "/%F8%80%80%80%80", "/%80"] {
+        for bad in [
+            "/%",
+            "/%4",
+            "/%zz",
+            "/%C3",
+            "/%C3%28",
+            "/%C0%80",
+            "/%ED%A0%80",
+            "/%F8%80%80%80%80",
+            "/%80",
+        ] {
             assert_eq!(decode_uri(bad), None, "{bad}");
         }
     }

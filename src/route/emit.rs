@@ -40,7 +40,11 @@ pub(crate) fn utf16_haystack(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn unit_char(unit: u32) -> char {
-    let scalar = if (0xD800..=0xDFFF).contains(&unit) { SURROGATE_BASE + (unit - 0xD800) } else { unit };
+    let scalar = if (0xD800..=0xDFFF).contains(&unit) {
+        SURROGATE_BASE + (unit - 0xD800)
+    } else {
+        unit
+    };
     char::from_u32(scalar).unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
@@ -83,7 +87,11 @@ fn write_node(node: &Node, out: &mut String) -> Result<(), String> {
         Node::Start => out.push('^'),
         Node::End => out.push('$'),
         Node::WordBoundary { negate } => out.push_str(if *negate { r"\B" } else { r"\b" }),
-        Node::LookAhead { .. } => return Err("lookahead (?=…) / (?!…) other than one character before one character".to_string()),
+        Node::LookAhead { .. } => {
+            return Err(
+                "lookahead (?=…) / (?!…) other than one character before one character".to_string(),
+            )
+        }
         Node::Unsupported => return Err("unsupported construct".to_string()),
     }
     Ok(())
@@ -99,7 +107,11 @@ fn write_seq(items: &[Node], out: &mut String) -> Result<(), String> {
             let ahead = single_unit(body);
             let next = items.get(i + 1).and_then(single_unit);
             if let (Some(ahead), Some(next)) = (ahead, next) {
-                let merged = if *negate { next.difference(&ahead) } else { next.intersect(&ahead) };
+                let merged = if *negate {
+                    next.difference(&ahead)
+                } else {
+                    next.intersect(&ahead)
+                };
                 write_set(&merged, out);
                 i += 2;
                 continue;
@@ -124,7 +136,11 @@ fn single_unit(node: &Node) -> Option<UnitSet> {
             }
             Some(union)
         }
-        Node::Repeat { node, min: 1, max: Some(1) } => single_unit(node),
+        Node::Repeat {
+            node,
+            min: 1,
+            max: Some(1),
+        } => single_unit(node),
         _ => None,
     }
 }
@@ -137,7 +153,11 @@ fn write_set(set: &UnitSet, out: &mut String) {
     out.push('[');
     for &(low, high) in set.ranges() {
         // Split around the surrogate block, which lives elsewhere in the haystack alphabet.
-        for (a, b) in [(low, high.min(0xD7FF)), (low.max(0xD800), high.min(0xDFFF)), (low.max(0xE000), high)] {
+        for (a, b) in [
+            (low, high.min(0xD7FF)),
+            (low.max(0xD800), high.min(0xDFFF)),
+            (low.max(0xE000), high),
+        ] {
             if a > b {
                 continue;
             }

@@ -8,6 +8,7 @@
 //! Syntax errors carry V8's message text.
 
 use super::charset::{self, UnitSet};
+use super::js_regex_class::class_escape;
 
 /// Deeper nesting than this is refused (V8 accepts it; the linear-time engine has a nest limit).
 const MAX_DEPTH: usize = 40;
@@ -21,11 +22,20 @@ pub(crate) enum Node {
     Seq(Vec<Node>),
     Alt(Vec<Node>),
     /// `max == None` is unbounded.
-    Repeat { node: Box<Node>, min: u32, max: Option<u32> },
+    Repeat {
+        node: Box<Node>,
+        min: u32,
+        max: Option<u32>,
+    },
     Start,
     End,
-    WordBoundary { negate: bool },
-    LookAhead { negate: bool, body: Box<Node> },
+    WordBoundary {
+        negate: bool,
+    },
+    LookAhead {
+        negate: bool,
+        body: Box<Node>,
+    },
     /// Placeholder for a construct already reported as unsupported.
     Unsupported,
 }
@@ -94,34 +104,34 @@ fn scan_for_captures(src: &[u16]) -> (u32, bool) {
     (count, named)
 }
 
-struct Parser<'a> {
-    src: &'a [u16],
-    pos: usize,
-    capture_count: u32,
-    has_named_captures: bool,
-    group_names: Vec<Vec<u16>>,
-    unsupported: Option<String>,
+pub(super) struct Parser<'a> {
+    pub(super) src: &'a [u16],
+    pub(super) pos: usize,
+    pub(super) capture_count: u32,
+    pub(super) has_named_captures: bool,
+    pub(super) group_names: Vec<Vec<u16>>,
+    pub(super) unsupported: Option<String>,
 }
 
-fn is(unit: Option<u16>, ascii: u8) -> bool {
+pub(super) fn is(unit: Option<u16>, ascii: u8) -> bool {
     unit == Some(u16::from(ascii))
 }
 
-fn is_digit(unit: Option<u16>) -> bool {
+pub(super) fn is_digit(unit: Option<u16>) -> bool {
     matches!(unit, Some(u) if (0x30..=0x39).contains(&u))
 }
 
-fn is_octal(unit: Option<u16>) -> bool {
+pub(super) fn is_octal(unit: Option<u16>) -> bool {
     matches!(unit, Some(u) if (0x30..=0x37).contains(&u))
 }
 
-fn hex_value(unit: Option<u16>) -> Option<u32> {
+pub(super) fn hex_value(unit: Option<u16>) -> Option<u32> {
     let u = unit?;
     char::from_u32(u32::from(u))?.to_digit(16)
 }
 
 /// A single unit under the `i` flag.
-fn literal(unit: u32) -> Node {
+pub(super) fn literal(unit: u32) -> Node {
     Node::Set(UnitSet::unit(unit).case_closure())
 }
 
@@ -141,21 +151,16 @@ enum GroupResult {
     Lookbehind,
 }
 
-enum ClassAtom {
-    Unit(u32),
-    Set(UnitSet),
-}
-
 impl Parser<'_> {
-    fn cur(&self) -> Option<u16> {
+    pub(super) fn cur(&self) -> Option<u16> {
         self.src.get(self.pos).copied()
     }
 
-    fn peek(&self, ahead: usize) -> Option<u16> {
+    pub(super) fn peek(&self, ahead: usize) -> Option<u16> {
         self.src.get(self.pos + ahead).copied()
     }
 
-    fn refuse(&mut self, construct: &str) {
+    pub(super) fn refuse(&mut self, construct: &str) {
         if self.unsupported.is_none() {
             self.unsupported = Some(construct.to_string());
         }
@@ -238,7 +243,11 @@ impl Parser<'_> {
             terms.push(node);
         }
         alternatives.push(Node::Seq(terms));
-        Ok(if alternatives.len() == 1 { alternatives.pop().unwrap_or(Node::Seq(Vec::new())) } else { Node::Alt(alternatives) })
+        Ok(if alternatives.len() == 1 {
+            alternatives.pop().unwrap_or(Node::Seq(Vec::new()))
+        } else {
+            Node::Alt(alternatives)
+        })
     }
 
     fn quantifier_follows(&mut self) -> bool {
@@ -283,7 +292,11 @@ impl Parser<'_> {
         if is(self.cur(), b'?') {
             self.pos += 1; // lazy: same language, and only membership matters here
         }
-        Ok(Node::Repeat { node: Box::new(atom), min, max: if max == INFINITY { None } else { Some(max) } })
+        Ok(Node::Repeat {
+            node: Box::new(atom),
+            min,
+            max: if max == INFINITY { None } else { Some(max) },
+        })
     }
 
     /// V8's ParseIntervalQuantifier: `{n}`, `{n,}`, `{n,m}`; on success the position is after `}`,
@@ -306,7 +319,11 @@ impl Parser<'_> {
                 max = INFINITY;
                 self.pos += 1;
             } else {
-                let value = if is_digit(self.cur()) { self.decimal() } else { 0 };
+                let value = if is_digit(self.cur()) {
+                    self.decimal()
+                } else {
+                    0
+                };
                 if !is(self.cur(), b'}') {
                     self.pos = start;
                     return None;
@@ -322,7 +339,7 @@ impl Parser<'_> {
     }
 
     /// Decimal digits, saturating at V8's kInfinity.
-    fn decimal(&mut self) -> u32 {
+    pub(super) fn decimal(&mut self) -> u32 {
         let mut value: u32 = 0;
         while let Some(u) = self.cur().filter(|&u| (0x30..=0x39).contains(&u)) {
             let digit = u32::from(u - 0x30);
@@ -371,7 +388,10 @@ impl Parser<'_> {
         self.pos += 1; // ) — disjunction(depth > 0) returns only in front of one
         Ok(match kind {
             GroupKind::Plain => GroupResult::Atom(body),
-            GroupKind::LookAhead { negate } => GroupResult::Atom(Node::LookAhead { negate, body: Box::new(body) }),
+            GroupKind::LookAhead { negate } => GroupResult::Atom(Node::LookAhead {
+                negate,
+                body: Box::new(body),
+            }),
             GroupKind::LookBehind => {
                 self.refuse("lookbehind (?<=…) / (?<!…)");
                 GroupResult::Lookbehind
@@ -405,7 +425,10 @@ impl Parser<'_> {
                 Some(u) if u < 0x80 => {
                     let c = u as u8;
                     let first = self.pos == start;
-                    let ok = c == b'$' || c == b'_' || c.is_ascii_alphabetic() || (!first && c.is_ascii_digit());
+                    let ok = c == b'$'
+                        || c == b'_'
+                        || c.is_ascii_alphabetic()
+                        || (!first && c.is_ascii_digit());
                     if !ok {
                         return Err(RegexError::Syntax("Invalid capture group name"));
                     }
@@ -465,7 +488,9 @@ impl Parser<'_> {
             }
             b'b' | b'B' => {
                 self.pos += 2;
-                Ok(Escape::Assertion(Node::WordBoundary { negate: next8 == b'B' }))
+                Ok(Escape::Assertion(Node::WordBoundary {
+                    negate: next8 == b'B',
+                }))
             }
             b'd' | b'D' | b's' | b'S' | b'w' | b'W' => {
                 self.pos += 2;
@@ -486,192 +511,5 @@ impl Parser<'_> {
                 Ok(Escape::Atom(literal(unit)))
             }
         }
-    }
-
-    /// V8's ParseBackReferenceIndex digits (after the backslash); `None` past kMaxCaptures.
-    fn decimal_for_backreference(&mut self) -> Option<u32> {
-        let mut value: u32 = 0;
-        while let Some(u) = self.cur().filter(|&u| (0x30..=0x39).contains(&u)) {
-            value = value * 10 + u32::from(u - 0x30);
-            if value > (1 << 16) {
-                return None;
-            }
-            self.pos += 1;
-        }
-        Some(value)
-    }
-
-    /// Legacy octal escape at the current digit: up to three digits, value ≤ 0o377.
-    fn octal(&mut self) -> u32 {
-        let Some(first) = self.cur() else { return 0 };
-        let mut value = u32::from(first).saturating_sub(0x30);
-        self.pos += 1;
-        if value < 8 && is_octal(self.cur()) {
-            value = value * 8 + u32::from(self.cur().unwrap_or(0x30) - 0x30);
-            self.pos += 1;
-            if value < 32 && is_octal(self.cur()) {
-                value = value * 8 + u32::from(self.cur().unwrap_or(0x30) - 0x30);
-                self.pos += 1;
-            }
-        }
-        value
-    }
-
-    /// V8's ParseCharacterEscape at a backslash whose next unit exists and is not a class escape.
-    fn character_escape(&mut self, in_class: bool) -> Result<u32, RegexError> {
-        let Some(next) = self.peek(1) else {
-            return Err(RegexError::Syntax("\\ at end of pattern"));
-        };
-        let next8 = if next < 0x80 { next as u8 } else { 0 };
-        let control = |unit: u8| -> Option<u32> {
-            match unit {
-                b'f' => Some(0x0C),
-                b'n' => Some(0x0A),
-                b'r' => Some(0x0D),
-                b't' => Some(0x09),
-                b'v' => Some(0x0B),
-                _ => None,
-            }
-        };
-        if let Some(value) = control(next8) {
-            self.pos += 2;
-            return Ok(value);
-        }
-        match next8 {
-            b'c' => {
-                let letter = self.peek(2);
-                let is_letter = matches!(letter, Some(u) if (u | 0x20) >= u16::from(b'a') && (u | 0x20) <= u16::from(b'z') && u < 0x80);
-                let is_class_extra = in_class && matches!(letter, Some(u) if (0x30..=0x39).contains(&u) || u == u16::from(b'_'));
-                if let (true, Some(u)) = (is_letter || is_class_extra, letter) {
-                    self.pos += 3;
-                    return Ok(u32::from(u) & 0x1F);
-                }
-                self.pos += 1; // the backslash is literal; `c` is parsed next
-                Ok(u32::from(b'\\'))
-            }
-            b'0'..=b'7' => {
-                self.pos += 1;
-                Ok(self.octal())
-            }
-            b'x' => {
-                self.pos += 2;
-                match (hex_value(self.cur()), hex_value(self.peek(1))) {
-                    (Some(a), Some(b)) => {
-                        self.pos += 2;
-                        Ok(a * 16 + b)
-                    }
-                    _ => Ok(u32::from(b'x')),
-                }
-            }
-            b'u' => {
-                self.pos += 2;
-                let digits: Option<Vec<u32>> = (0..4).map(|i| hex_value(self.peek(i))).collect();
-                match digits {
-                    Some(d) => {
-                        self.pos += 4;
-                        Ok(d.iter().fold(0, |acc, &h| acc * 16 + h))
-                    }
-                    None => Ok(u32::from(b'u')),
-                }
-            }
-            b'k' if in_class && self.has_named_captures => Err(RegexError::Syntax("Invalid escape")),
-            _ => {
-                self.pos += 2;
-                Ok(u32::from(next))
-            }
-        }
-    }
-
-    fn class(&mut self) -> Result<Node, RegexError> {
-        self.pos += 1; // [
-        let negate = is(self.cur(), b'^');
-        if negate {
-            self.pos += 1;
-        }
-        let mut set = UnitSet::empty();
-        loop {
-            match self.cur() {
-                None => return Err(RegexError::Syntax("Unterminated character class")),
-                Some(u) if u == u16::from(b']') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(_) => {}
-            }
-            let first = self.class_atom()?;
-            if !is(self.cur(), b'-') {
-                add_class_atom(&mut set, &first);
-                continue;
-            }
-            self.pos += 1; // -
-            match self.cur() {
-                None => return Err(RegexError::Syntax("Unterminated character class")),
-                Some(u) if u == u16::from(b']') => {
-                    add_class_atom(&mut set, &first);
-                    set.add_range(u32::from(b'-'), u32::from(b'-'));
-                    continue;
-                }
-                Some(_) => {}
-            }
-            let second = self.class_atom()?;
-            match (&first, &second) {
-                (ClassAtom::Unit(low), ClassAtom::Unit(high)) => {
-                    if low > high {
-                        return Err(RegexError::Syntax("Range out of order in character class"));
-                    }
-                    set.add_range(*low, *high);
-                }
-                _ => {
-                    add_class_atom(&mut set, &first);
-                    set.add_range(u32::from(b'-'), u32::from(b'-'));
-                    add_class_atom(&mut set, &second);
-                }
-            }
-        }
-        let closed = set.case_closure();
-        Ok(Node::Set(if negate { closed.complement() } else { closed }))
-    }
-
-    fn class_atom(&mut self) -> Result<ClassAtom, RegexError> {
-        let Some(c) = self.cur() else {
-            return Err(RegexError::Syntax("Unterminated character class"));
-        };
-        if c != u16::from(b'\\') {
-            self.pos += 1;
-            return Ok(ClassAtom::Unit(u32::from(c)));
-        }
-        let Some(next) = self.peek(1) else {
-            return Err(RegexError::Syntax("\\ at end of pattern"));
-        };
-        let next8 = if next < 0x80 { next as u8 } else { 0 };
-        match next8 {
-            b'b' => {
-                self.pos += 2;
-                Ok(ClassAtom::Unit(0x08))
-            }
-            b'd' | b'D' | b's' | b'S' | b'w' | b'W' => {
-                self.pos += 2;
-                Ok(ClassAtom::Set(class_escape(next8)))
-            }
-            _ => Ok(ClassAtom::Unit(self.character_escape(true)?)),
-        }
-    }
-}
-
-fn add_class_atom(set: &mut UnitSet, atom: &ClassAtom) {
-    match atom {
-        ClassAtom::Unit(unit) => set.add_range(*unit, *unit),
-        ClassAtom::Set(other) => set.add_set(other),
-    }
-}
-
-fn class_escape(letter: u8) -> UnitSet {
-    match letter {
-        b'd' => charset::digits(),
-        b'D' => charset::digits().complement(),
-        b's' => charset::whitespace(),
-        b'S' => charset::whitespace().complement(),
-        b'w' => charset::word(),
-        _ => charset::word().complement(),
     }
 }

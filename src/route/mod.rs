@@ -4,14 +4,16 @@
 //! sees) and `canonicalize_path` of it (what Next.js routes), and takes the stricter outcome; a
 //! path without canonical form is denied with reason `bad-path`.
 
+#[rustfmt::skip]
 mod casefold_table;
+pub mod canonical;
 mod charset;
 mod decode_uri;
 mod emit;
 mod js_regex;
-mod path_to_regexp;
-pub mod canonical;
+mod js_regex_class;
 pub mod next_url;
+mod path_to_regexp;
 pub mod pattern;
 
 pub use canonical::{canonicalize_path, PathError};

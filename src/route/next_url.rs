@@ -31,7 +31,10 @@ mod tests {
         assert_eq!(next_url_pathname("/_next/data/b/admin/x.json"), "/admin/x");
         assert_eq!(next_url_pathname("/_next/data/b/index.json"), "/");
         assert_eq!(next_url_pathname("/_next/data/b.json"), "/");
-        assert_eq!(next_url_pathname("/_next/static/x.js"), "/_next/static/x.js");
+        assert_eq!(
+            next_url_pathname("/_next/static/x.js"),
+            "/_next/static/x.js"
+        );
         assert_eq!(next_url_pathname("/admin"), "/admin");
     }
 }

@@ -52,22 +52,38 @@ fn lexer(s: &[u16]) -> Result<Vec<Token>, String> {
         let c = s[i];
         let one = |i: usize| Some(vec![s[i]]);
         if c == u16::from(b'*') || c == u16::from(b'+') || c == u16::from(b'?') {
-            tokens.push(Token { kind: Kind::Modifier, index: i, value: one(i) });
+            tokens.push(Token {
+                kind: Kind::Modifier,
+                index: i,
+                value: one(i),
+            });
             i += 1;
             continue;
         }
         if c == u16::from(b'\\') {
-            tokens.push(Token { kind: Kind::EscapedChar, index: i, value: unit(i + 1).map(|u| vec![u]) });
+            tokens.push(Token {
+                kind: Kind::EscapedChar,
+                index: i,
+                value: unit(i + 1).map(|u| vec![u]),
+            });
             i += 2;
             continue;
         }
         if c == u16::from(b'{') {
-            tokens.push(Token { kind: Kind::Open, index: i, value: one(i) });
+            tokens.push(Token {
+                kind: Kind::Open,
+                index: i,
+                value: one(i),
+            });
             i += 1;
             continue;
         }
         if c == u16::from(b'}') {
-            tokens.push(Token { kind: Kind::Close, index: i, value: one(i) });
+            tokens.push(Token {
+                kind: Kind::Close,
+                index: i,
+                value: one(i),
+            });
             i += 1;
             continue;
         }
@@ -75,7 +91,10 @@ fn lexer(s: &[u16]) -> Result<Vec<Token>, String> {
             let mut name = Vec::new();
             let mut j = i + 1;
             while let Some(u) = unit(j) {
-                let ok = (48..=57).contains(&u) || (65..=90).contains(&u) || (97..=122).contains(&u) || u == 95;
+                let ok = (48..=57).contains(&u)
+                    || (65..=90).contains(&u)
+                    || (97..=122).contains(&u)
+                    || u == 95;
                 if !ok {
                     break;
                 }
@@ -85,7 +104,11 @@ fn lexer(s: &[u16]) -> Result<Vec<Token>, String> {
             if name.is_empty() {
                 return Err(format!("Missing parameter name at {i}"));
             }
-            tokens.push(Token { kind: Kind::Name, index: i, value: Some(name) });
+            tokens.push(Token {
+                kind: Kind::Name,
+                index: i,
+                value: Some(name),
+            });
             i = j;
             continue;
         }
@@ -125,14 +148,26 @@ fn lexer(s: &[u16]) -> Result<Vec<Token>, String> {
             if pattern.is_empty() {
                 return Err(format!("Missing pattern at {i}"));
             }
-            tokens.push(Token { kind: Kind::Pattern, index: i, value: Some(pattern) });
+            tokens.push(Token {
+                kind: Kind::Pattern,
+                index: i,
+                value: Some(pattern),
+            });
             i = j;
             continue;
         }
-        tokens.push(Token { kind: Kind::Char, index: i, value: one(i) });
+        tokens.push(Token {
+            kind: Kind::Char,
+            index: i,
+            value: one(i),
+        });
         i += 1;
     }
-    tokens.push(Token { kind: Kind::End, index: i, value: Some(Vec::new()) });
+    tokens.push(Token {
+        kind: Kind::End,
+        index: i,
+        value: Some(Vec::new()),
+    });
     Ok(tokens)
 }
 
@@ -211,7 +246,12 @@ impl ParseState<'_> {
                 self.i += 1;
                 Ok(())
             }
-            Some(token) => Err(format!("Unexpected {} at {}, expected {}", token.kind.js_name(), token.index, kind.js_name())),
+            Some(token) => Err(format!(
+                "Unexpected {} at {}, expected {}",
+                token.kind.js_name(),
+                token.index,
+                kind.js_name()
+            )),
             None => Err(format!("Unexpected undefined, expected {}", kind.js_name())),
         }
     }
@@ -240,7 +280,10 @@ fn safe_pattern(result: &[Part], prefix: &[u16]) -> Result<Vec<u16>, String> {
     };
     let before: &[u16] = if prefix.is_empty() { prev_text } else { prefix };
     if let (Some(Part::Key(key)), true) = (previous, before.is_empty()) {
-        return Err(format!("Must have text between two parameters, missing text after \"{}\"", key.name.display()));
+        return Err(format!(
+            "Must have text between two parameters, missing text after \"{}\"",
+            key.name.display()
+        ));
     }
     let delimiters = escape_string(DELIMITER);
     let mut out = Vec::new();
@@ -260,7 +303,10 @@ fn safe_pattern(result: &[Part], prefix: &[u16]) -> Result<Vec<u16>, String> {
 
 fn parse(s: &[u16]) -> Result<Vec<Part>, String> {
     let tokens = lexer(s)?;
-    let mut state = ParseState { tokens: &tokens, i: 0 };
+    let mut state = ParseState {
+        tokens: &tokens,
+        i: 0,
+    };
     let mut result: Vec<Part> = Vec::new();
     let mut key_index = 0u32;
     let mut path: Vec<u16> = Vec::new();
@@ -289,7 +335,13 @@ fn parse(s: &[u16]) -> Result<Vec<Part>, String> {
                 None => safe_pattern(&result, &prefix)?,
             };
             let modifier = state.truthy(Kind::Modifier).unwrap_or_default();
-            result.push(Part::Key(Key { name: key_name, prefix, suffix: Vec::new(), pattern, modifier }));
+            result.push(Part::Key(Key {
+                name: key_name,
+                prefix,
+                suffix: Vec::new(),
+                pattern,
+                modifier,
+            }));
             continue;
         }
         let value = match char_token {
@@ -317,9 +369,19 @@ fn parse(s: &[u16]) -> Result<Vec<Part>, String> {
             } else {
                 KeyName::Blank
             };
-            let pattern = if !name.is_empty() && pattern.is_empty() { safe_pattern(&result, &prefix)? } else { pattern };
+            let pattern = if !name.is_empty() && pattern.is_empty() {
+                safe_pattern(&result, &prefix)?
+            } else {
+                pattern
+            };
             let modifier = state.truthy(Kind::Modifier).unwrap_or_default();
-            result.push(Part::Key(Key { name: key_name, prefix, suffix, pattern, modifier }));
+            result.push(Part::Key(Key {
+                name: key_name,
+                prefix,
+                suffix,
+                pattern,
+                modifier,
+            }));
             continue;
         }
         state.must_consume(Kind::End)?;
@@ -347,7 +409,11 @@ pub(crate) fn regexp_source(path: &[u16]) -> Result<Vec<u16>, String> {
                 if !key.pattern.is_empty() {
                     if !prefix.is_empty() || !suffix.is_empty() {
                         if repeats {
-                            let optional = if key.modifier == ascii("*") { ascii("?") } else { Vec::new() };
+                            let optional = if key.modifier == ascii("*") {
+                                ascii("?")
+                            } else {
+                                Vec::new()
+                            };
                             route.extend(ascii("(?:"));
                             route.extend(&prefix);
                             route.extend(ascii("((?:"));
@@ -373,7 +439,10 @@ pub(crate) fn regexp_source(path: &[u16]) -> Result<Vec<u16>, String> {
                         }
                     } else {
                         if repeats {
-                            return Err(format!("Can not repeat \"{}\" without a prefix and suffix", key.name.display()));
+                            return Err(format!(
+                                "Can not repeat \"{}\" without a prefix and suffix",
+                                key.name.display()
+                            ));
                         }
                         route.extend(ascii("("));
                         route.extend(&key.pattern);
@@ -406,14 +475,32 @@ mod tests {
 
     #[test]
     fn sources_equal_path_to_regexp_6() {
-        assert_eq!(source("/admin(.*)").as_deref(), Ok(r"^\/admin(.*)[\/#\?]?$"));
-        assert_eq!(source("/:a-:b").as_deref(), Ok(r"^(?:\/([^\/#\?]+?))-((?:(?!-)[^\/#\?])+?)[\/#\?]?$"));
-        assert_eq!(source("/:id*").as_deref(), Ok(r"^(?:\/((?:[^\/#\?]+?)(?:\/(?:[^\/#\?]+?))*))?[\/#\?]?$"));
-        assert_eq!(source("{/:x}?").as_deref(), Ok(r"^(?:\/([^\/#\?]+?))?[\/#\?]?$"));
+        assert_eq!(
+            source("/admin(.*)").as_deref(),
+            Ok(r"^\/admin(.*)[\/#\?]?$")
+        );
+        assert_eq!(
+            source("/:a-:b").as_deref(),
+            Ok(r"^(?:\/([^\/#\?]+?))-((?:(?!-)[^\/#\?])+?)[\/#\?]?$")
+        );
+        assert_eq!(
+            source("/:id*").as_deref(),
+            Ok(r"^(?:\/((?:[^\/#\?]+?)(?:\/(?:[^\/#\?]+?))*))?[\/#\?]?$")
+        );
+        assert_eq!(
+            source("{/:x}?").as_deref(),
+            Ok(r"^(?:\/([^\/#\?]+?))?[\/#\?]?$")
+        );
         assert_eq!(source("/a\\").as_deref(), Ok(r"^\/a[\/#\?]?$"));
-        assert_eq!(source("/api/*").unwrap_err(), "Unexpected MODIFIER at 5, expected END");
+        assert_eq!(
+            source("/api/*").unwrap_err(),
+            "Unexpected MODIFIER at 5, expected END"
+        );
         assert_eq!(source("/:").unwrap_err(), "Missing parameter name at 1");
-        assert_eq!(source("/:a:b").unwrap_err(), "Must have text between two parameters, missing text after \"a\"");
+        assert_eq!(
+            source("/:a:b").unwrap_err(),
+            "Must have text between two parameters, missing text after \"a\""
+        );
         assert_eq!(source("/(a").unwrap_err(), "Unbalanced pattern at 1");
     }
 }

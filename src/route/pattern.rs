@@ -81,8 +81,9 @@ impl RouteMatcher {
         if self.regexes.is_empty() {
             return Ok(false);
         }
-        let normalized = clerk_normalize_path(pathname)
-            .ok_or_else(|| MalformedPath { message: format!("Malformed encoding in URL path: {pathname}") })?;
+        let normalized = clerk_normalize_path(pathname).ok_or_else(|| MalformedPath {
+            message: format!("Malformed encoding in URL path: {pathname}"),
+        })?;
         let haystack = utf16_haystack(&normalized);
         Ok(self.regexes.iter().any(|re| re.is_match(&haystack)))
     }
@@ -111,7 +112,10 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, PatternError> {
         fail(detail, Some(construct))
     };
     let ast = parse(&source).map_err(|error| match error {
-        RegexError::Syntax(reason) => fail(format!("Invalid regular expression: /{shown}/i: {reason}"), None),
+        RegexError::Syntax(reason) => fail(
+            format!("Invalid regular expression: /{shown}/i: {reason}"),
+            None,
+        ),
         RegexError::Unsupported(construct) => refuse(construct),
     })?;
     let translated = emit(&ast).map_err(refuse)?;

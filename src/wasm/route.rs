@@ -33,21 +33,31 @@ struct PatternErrorRecord<'a> {
 /// Throws `{ pattern, message, unsupported }` (a plain object) for the first bad pattern.
 #[wasm_bindgen(js_name = routeCompile)]
 pub fn route_compile(patterns: Vec<String>) -> Result<RouteMatcherHandle, JsValue> {
-    RouteMatcher::new(&patterns).map(|inner| RouteMatcherHandle { inner }).map_err(|error| {
-        let record = PatternErrorRecord {
-            pattern: &error.pattern,
-            message: &error.message,
-            unsupported: error.unsupported.as_deref(),
-        };
-        serde_wasm_bindgen::to_value(&record).unwrap_or_else(|_| JsValue::from_str(&error.message))
-    })
+    RouteMatcher::new(&patterns)
+        .map(|inner| RouteMatcherHandle { inner })
+        .map_err(|error| {
+            let record = PatternErrorRecord {
+                pattern: &error.pattern,
+                message: &error.message,
+                unsupported: error.unsupported.as_deref(),
+            };
+            serde_wasm_bindgen::to_value(&record)
+                .unwrap_or_else(|_| JsValue::from_str(&error.message))
+        })
 }
 
 #[derive(Serialize)]
 #[serde(untagged)]
 enum CanonicalRecord {
-    Ok { ok: bool, path: String },
-    Refused { ok: bool, reason: &'static str, message: String },
+    Ok {
+        ok: bool,
+        path: String,
+    },
+    Refused {
+        ok: bool,
+        reason: &'static str,
+        message: String,
+    },
 }
 
 /// `{ ok: true, path } | { ok: false, reason: "bad-path", message }`.
@@ -55,7 +65,11 @@ enum CanonicalRecord {
 pub fn route_canonicalize(pathname: &str) -> JsValue {
     let record = match crate::route::canonicalize_path(pathname) {
         Ok(path) => CanonicalRecord::Ok { ok: true, path },
-        Err(error) => CanonicalRecord::Refused { ok: false, reason: crate::route::PathError::REASON, message: error.message },
+        Err(error) => CanonicalRecord::Refused {
+            ok: false,
+            reason: crate::route::PathError::REASON,
+            message: error.message,
+        },
     };
     serde_wasm_bindgen::to_value(&record).unwrap_or(JsValue::NULL)
 }

@@ -20,7 +20,7 @@ const ALLOWED = [
   /^package\.json$/,
   /^README\.md$/,
   /^LICENSE$/,
-  /^js\/[\w.-]+\.(js|d\.ts)$/,
+  /^js\/(audit\/)?[\w.-]+\.(js|d\.ts)$/,
   /^pkg\/edgeguard_bg\.wasm$/,
   /^pkg\/edgeguard_bg\.js$/,
   /^pkg\/edgeguard_bg\.wasm\.d\.ts$/,
