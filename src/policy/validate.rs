@@ -10,6 +10,7 @@ use super::model::{
     Access, Csrf, DefaultAction, Policy, Requirements, Reverification, Rule, VerificationLevel,
 };
 use crate::route::RouteMatcher;
+use crate::token::json::json_type as type_name;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -516,15 +517,4 @@ fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
 
 fn is_header_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

@@ -118,3 +118,15 @@ mod tests {
         assert!(parse_strict(&ok).is_ok());
     }
 }
+
+/// "a string", "an array", …: how error messages name a JSON value's type.
+pub(crate) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -13,7 +13,7 @@ mod der;
 mod error;
 pub mod has;
 mod jsops;
-mod json;
+pub(crate) mod json;
 pub mod keys;
 pub mod provider;
 pub mod record;

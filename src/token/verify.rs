@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::b64::{decode_segment, SegmentError};
 use super::error::{reason, TokenError};
-use super::json::parse_strict;
+use super::json::{json_type, parse_strict};
 use super::keys::KeySet;
 
 /// The verified JWT payload.
@@ -397,15 +397,4 @@ fn shown(value: Option<&Value>) -> String {
             text
         }
     })
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
