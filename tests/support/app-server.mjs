@@ -1,4 +1,5 @@
-// `next start` of a built example on a free 127.0.0.1 port, stopped by its pid. The server's output
+// `next start` of a built example on a free localhost port, stopped by its pid. Bound to
+// "localhost", not 127.0.0.1: Next proxies middleware-passed requests to localhost:PORT itself. The server's output
 // is kept (last 200 lines) so a failing test can show it.
 import { spawn } from "node:child_process";
 import path from "node:path";
