@@ -25,6 +25,9 @@ shift || true
 sanitizer=${FUZZ_SANITIZER:-none}
 rss_mb=${FUZZ_RSS_MB:-512}
 runs=${FUZZ_RUNS:--1}
+# Wall-clock limit per input; the real per-input limit is the 10 ms CPU budget inside every
+# target. A niced run on a loaded machine can be descheduled for a second: FUZZ_TIMEOUT=10 then.
+timeout_s=${FUZZ_TIMEOUT:-1}
 
 if ! command -v cargo-fuzz >/dev/null; then
   say "cargo-fuzz is missing: cargo install cargo-fuzz --locked"
@@ -55,7 +58,7 @@ for t in "${targets[@]}"; do
   log="$scratch/$t.log"
   set +e
   "$bin_dir/$t" "fuzz/corpus-work/$t" "fuzz/corpus/$t" \
-    -max_total_time="$per_target" -runs="$runs" -timeout=1 -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" \
+    -max_total_time="$per_target" -runs="$runs" -timeout="$timeout_s" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" \
     -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1
   status=$?
   set -e
