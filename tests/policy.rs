@@ -114,6 +114,19 @@ fn invalid_patterns_are_errors_at_their_index() {
 }
 
 #[test]
+fn overlong_patterns_are_errors_counted_in_utf16_units() {
+    let mut at_limit = design_policy();
+    // 'é' is one UTF-16 unit (two UTF-8 bytes): the limit counts what JavaScript's length counts.
+    at_limit["routes"][5]["match"] = json!(["/dashboard(.*)", format!("/{}", "é".repeat(255))]);
+    assert!(error_paths(&at_limit).is_empty());
+    let mut over = design_policy();
+    over["routes"][5]["match"] = json!(["/dashboard(.*)", format!("/{}", "é".repeat(256))]);
+    let (_, validation) = read_policy(&over);
+    let error = validation.errors.iter().find(|d| d.path == "$.routes[5].match[1]").expect("an error at the pattern");
+    assert!(error.message.contains("257 characters") && error.message.contains("256"), "{}", error.message);
+}
+
+#[test]
 fn redirect_targets_must_be_public() {
     let mut looping = design_policy();
     looping["routes"][0]["match"] = json!(["/", "/about"]);

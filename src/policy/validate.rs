@@ -232,6 +232,10 @@ fn read_rule(value: &Value, path: &str, diags: &mut Diags) -> Option<Rule> {
     Some(Rule { name: name?, patterns: patterns?, matcher: matcher?, access: access?, hide, log })
 }
 
+/// Longest route pattern a policy may hold, in UTF-16 code units (what a JS string's length counts).
+/// Clerk has no limit; real patterns are tens of characters.
+const MAX_PATTERN_UNITS: usize = 256;
+
 fn read_patterns(value: Option<&Value>, path: &str, diags: &mut Diags) -> Option<Vec<String>> {
     let items: Vec<&Value> = match value {
         None => {
@@ -254,6 +258,13 @@ fn read_patterns(value: Option<&Value>, path: &str, diags: &mut Diags) -> Option
     for (index, item) in items.iter().enumerate() {
         let item_path = if single { path.to_string() } else { format!("{path}[{index}]") };
         match item {
+            Value::String(s) if s.encode_utf16().count() > MAX_PATTERN_UNITS => diags.error(
+                &item_path,
+                format!(
+                    "pattern is {} characters long; the limit is {MAX_PATTERN_UNITS} (matching cost grows with a pattern's length, and every request pays it)",
+                    s.encode_utf16().count()
+                ),
+            ),
             Value::String(s) if s.starts_with('/') => patterns.push(s.clone()),
             Value::String(s) => diags.error(&item_path, format!("pattern \"{s}\" must start with '/': rules match the URL pathname")),
             other => diags.error(&item_path, format!("a pattern must be a string, not {}", type_name(other))),
