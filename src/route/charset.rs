@@ -104,7 +104,10 @@ impl UnitSet {
             let in_range = index.members[start..].iter().take_while(|&&(member, _)| u32::from(member) <= high);
             for &(_, class) in in_range {
                 let members = index.classes.get(usize::from(class)).map_or(&[][..], Vec::as_slice);
-                out.ranges.extend(members.iter().map(|&m| (u32::from(m), u32::from(m))));
+                // Only what the set lacks: for wide sets (`\S`, `[^x]`) nearly every class is
+                // already inside, and pushing it all again made the sort below the whole cost.
+                let missing = members.iter().map(|&m| u32::from(m)).filter(|&m| !self.contains(m));
+                out.ranges.extend(missing.map(|m| (m, m)));
             }
         }
         out.normalize();
