@@ -106,26 +106,26 @@ function facts(c, result) {
   };
 }
 
-function drawCase(r) {
+function drawCase(r, paths) {
   const origin = r.pick(ORIGINS);
   const now = Math.floor(Date.now() / 1000);
   const user = drawUser(r, { key, otherKey, origin, now });
   const request = drawRequest(r);
-  const path = drawPath(r);
+  const path = paths ? r.pick(paths) : drawPath(r);
   const headers = { ...request.headers, ...user.headers };
   if (request.method !== "GET" && request.method !== "HEAD" && r.chance(0.5)) headers.origin = origin;
   return { url: origin + path, method: request.method, kind: request.kind, headers, user: user.label, variant: r.pick(["unauthorizedUrl", "plain"]) };
 }
 
 /** Runs `count` cases; returns agreements, named differences (by predicate) and unexplained ones. */
-async function compare(run, r, count) {
+async function compare(run, r, count, { paths } = {}) {
   const named = Object.fromEntries([...Object.keys(BY_DESIGN), ...Object.keys(KNOWN_GAPS).map((n) => `gap:${n}`)].map((name) => [name, 0]));
   const verdicts = {};
   const unexplained = [];
   let exact = 0;
   let skippedUrl = 0;
   for (let i = 0; i < count; i++) {
-    const c = drawCase(r);
+    const c = drawCase(r, paths);
     try {
       new NextRequest(c.url);
     } catch {
@@ -223,7 +223,12 @@ test("control: a policy that disagrees with the Clerk handler is caught", async 
     return rule;
   }));
   const run = await makeRunner(broken);
-  const result = await compare(run, mulberry32Rng(seed ^ 0x5eed), Math.min(caseCount, 600));
+  const r = mulberry32Rng(seed ^ 0x5eed);
+  // The broad matrix, plus requests aimed at the two planted rules so the control cannot miss them
+  // by chance.
+  const broad = await compare(run, r, Math.min(caseCount, 600));
+  const aimed = await compare(run, r, 300, { paths: ["/pro", "/api/pro/x", "/admin", "/api/admin/stats"] });
+  const result = { unexplained: [...broad.unexplained, ...aimed.unexplained] };
   const rules = new Set(result.unexplained.map((u) => u.rule ?? u.c?.url));
   assert.ok(result.unexplained.length > 0, "the planted disagreement went unnoticed");
   assert.ok([...rules].some((rule) => rule === "org-admin"), `the public admin rule was not caught: ${[...rules].join(", ")}`);
