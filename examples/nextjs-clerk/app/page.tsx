@@ -1,3 +1,5 @@
+import { PingButton } from "./_components/ping-button";
+
 export default function Home() {
   return (
     <>
@@ -6,6 +8,7 @@ export default function Home() {
         A public page. Every request to this app passes through one edgeguard policy
         (<code>edgeguard.policy.json</code>) inside Clerk&apos;s middleware.
       </p>
+      <PingButton />
     </>
   );
 }
