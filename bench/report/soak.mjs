@@ -118,7 +118,9 @@ export function soakSection(out, soaks) {
     "",
   );
   for (const soak of soaks) {
-    out.push(`RSS over time, ${runtimeLabel(soak)} (s: MB): ${soak.rss.map((s) => `${s.t}: ${s.rssMb}`).join(", ")}.`, "");
+    // The closing sample can fall on the last timer tick's second: show each second once.
+    const samples = soak.rss.filter((s, i) => i === 0 || s.t !== soak.rss[i - 1].t || s.rssMb !== soak.rss[i - 1].rssMb);
+    out.push(`RSS over time, ${runtimeLabel(soak)} (s: MB): ${samples.map((s) => `${s.t}: ${s.rssMb}`).join(", ")}.`, "");
   }
   const kinds = [...new Set(soaks.flatMap((s) => Object.keys(s.perKind ?? {})))];
   out.push(
