@@ -64,7 +64,7 @@ run_suite "wasm-pack test --node" cargo wasm-pack --log-level warn test --node
 run_suite "wasm-pack test --headless --chrome" cargo env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER"
 unset CARGO_PROFILE_DEV_OPT_LEVEL
-js_tests=(tests/js/*.test.mjs bench/test/*.test.mjs)
+js_tests=(tests/js/*.test.mjs tests/soak/*.test.mjs bench/test/*.test.mjs)
 if ((${#js_tests[@]})); then
   run_suite "node --test tests/js" tap "${js_tests[@]}"
 fi

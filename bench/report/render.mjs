@@ -1,5 +1,6 @@
 // BENCHMARKS.md from one run's results: targets first, then the tables, the machine, how to reproduce.
 import { bytes, mib, ms, ratio, us } from "../lib/stats.mjs";
+import { loadSoakResults, soakSection, soakTargetLines } from "./soak.mjs";
 import { evaluateTargets, GZIP_LIMIT } from "./targets.mjs";
 
 const measured = (part) => part && !part.skipped && !part.failed;
@@ -7,13 +8,15 @@ const why = (part) => `_${part?.skipped ?? (part?.failed ? `failed in this run: 
 const table = (head, rows) => [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 const n = (value) => value.toLocaleString("en-US");
 
+/** `results.soak` (a list of soak runs) overrides the checked-in bench/results/soak-*.json. */
 export function renderReport(results) {
   const { machine, options } = results;
+  const soaks = results.soak ?? loadSoakResults();
   const out = [];
   out.push("# edgeguard benchmarks", "");
-  out.push(`Written by \`npm run bench\` (bench/run.mjs) on ${machine.date.slice(0, 10)}; every figure below comes from that one run${options.quick ? " — a **--quick** run (small samples: a harness check, not figures of record)" : ""}.`, "");
-  out.push("## Targets (issue 8)", "");
-  for (const line of evaluateTargets(results)) {
+  out.push(`Written by \`npm run bench\` (bench/run.mjs) on ${machine.date.slice(0, 10)}; every figure below comes from that one run${soaks.length ? " except the soak's, which come from a separate run of the example app (bench/results/, dated in its section)" : ""}${options.quick ? " — a **--quick** run (small samples: a harness check, not figures of record)" : ""}.`, "");
+  out.push("## Targets (issue 8; soak: issue 9)", "");
+  for (const line of [...evaluateTargets(results), ...soakTargetLines(soaks)]) {
     const verdict = line.met === null ? "**not measured**" : line.met ? "**met**" : "**not met**";
     out.push(`- ${line.target}: ${verdict} — ${line.figure}`);
   }
@@ -24,6 +27,7 @@ export function renderReport(results) {
   sizeSection(out, results);
   profileSection(out, results);
   memorySection(out, results);
+  soakSection(out, soaks);
   nativeSection(out, results);
   machineSection(out, results);
   return `${out.join("\n")}\n`;

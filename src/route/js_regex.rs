@@ -57,9 +57,16 @@ pub(crate) fn parse(source: &[u16]) -> Result<Node, RegexError> {
         capture_count,
         has_named_captures,
         group_names: Vec::new(),
+        group_name_unknown: false,
+        named_references: Vec::new(),
         unsupported: None,
     };
     let node = parser.disjunction(0)?;
+    // V8 resolves named references after the whole pattern parsed (a reference may precede its
+    // group), so a missing group is reported after every syntax error and before our refusal.
+    if parser.has_missing_named_reference() {
+        return Err(RegexError::Syntax("Invalid named capture referenced"));
+    }
     match parser.unsupported {
         Some(construct) => Err(RegexError::Unsupported(construct)),
         None => Ok(node),
@@ -110,6 +117,11 @@ pub(super) struct Parser<'a> {
     pub(super) capture_count: u32,
     pub(super) has_named_captures: bool,
     pub(super) group_names: Vec<Vec<u16>>,
+    /// A capture group name was refused (escaped or non-ASCII): its spelling is not known, so
+    /// a reference that matches no known name may still name it.
+    pub(super) group_name_unknown: bool,
+    /// The names `\k<…>` refers to; `None` when the reference's own name was refused.
+    pub(super) named_references: Vec<Option<Vec<u16>>>,
     pub(super) unsupported: Option<String>,
 }
 
@@ -401,53 +413,102 @@ impl Parser<'_> {
 
     /// After `(?<`: the group's name and `>`.
     fn capture_group_name(&mut self) -> Result<(), RegexError> {
-        if let Some(name) = self.group_name()? {
-            if self.group_names.contains(&name) {
-                return Err(RegexError::Syntax("Duplicate capture group name"));
+        match self.group_name()? {
+            Some(name) if self.group_names.contains(&name) => Err(RegexError::Syntax("Duplicate capture group name")),
+            Some(name) => {
+                self.group_names.push(name);
+                Ok(())
             }
-            self.group_names.push(name);
+            None => {
+                self.group_name_unknown = true;
+                Ok(())
+            }
         }
-        Ok(())
     }
 
-    /// An ASCII identifier and `>` (consumed). `None` when the name is non-ASCII or escaped:
-    /// refused rather than guessed.
+    /// A `\k<name>` whose name is certainly not a group of the pattern (V8: a syntax error). A
+    /// reference we cannot resolve for sure (refused spellings) stays a refusal.
+    fn has_missing_named_reference(&self) -> bool {
+        !self.group_name_unknown
+            && self.named_references.iter().flatten().any(|name| !self.group_names.contains(name))
+    }
+
+    /// A capture group name and `>` (consumed), as V8's ParseCaptureGroupName reads it: `\u`
+    /// escapes (`\uXXXX`, a surrogate pair of them, `\u{…}`) count as the code point they spell.
+    /// `None` when the name holds a non-ASCII code point: whether V8 takes it as an identifier
+    /// needs Unicode ID_Start/ID_Continue, which the core does not carry, so it is refused.
     fn group_name(&mut self) -> Result<Option<Vec<u16>>, RegexError> {
-        let start = self.pos;
+        let mut name = Vec::new();
         loop {
-            match self.cur() {
+            let code_point = match self.cur() {
                 Some(u) if u == u16::from(b'>') => break,
                 Some(u) if u == u16::from(b'\\') && is(self.peek(1), b'u') => {
-                    self.refuse("escaped capture group name");
-                    self.skip_to_name_end();
-                    return Ok(None);
+                    self.pos += 2;
+                    self.name_escape()?
                 }
-                Some(u) if u < 0x80 => {
-                    let c = u as u8;
-                    let first = self.pos == start;
-                    let ok = c == b'$'
-                        || c == b'_'
-                        || c.is_ascii_alphabetic()
-                        || (!first && c.is_ascii_digit());
-                    if !ok {
-                        return Err(RegexError::Syntax("Invalid capture group name"));
-                    }
+                Some(u) => {
                     self.pos += 1;
-                }
-                Some(_) => {
-                    self.refuse("non-ASCII capture group name");
-                    self.skip_to_name_end();
-                    return Ok(None);
+                    u32::from(u)
                 }
                 None => return Err(RegexError::Syntax("Invalid capture group name")),
+            };
+            let Some(c) = u8::try_from(code_point).ok().filter(u8::is_ascii) else {
+                self.refuse("non-ASCII capture group name");
+                self.skip_to_name_end();
+                return Ok(None);
+            };
+            let ok = c == b'$' || c == b'_' || c.is_ascii_alphabetic() || (!name.is_empty() && c.is_ascii_digit());
+            if !ok {
+                return Err(RegexError::Syntax("Invalid capture group name"));
             }
+            name.push(u16::from(c));
         }
-        if self.pos == start {
+        if name.is_empty() {
             return Err(RegexError::Syntax("Invalid capture group name"));
         }
-        let name = self.src[start..self.pos].to_vec();
         self.pos += 1; // >
         Ok(Some(name))
+    }
+
+    /// After `\u` in a group name: V8 reads it in unicode mode whatever the flags.
+    fn name_escape(&mut self) -> Result<u32, RegexError> {
+        const INVALID: RegexError = RegexError::Syntax("Invalid Unicode escape");
+        if is(self.cur(), b'{') {
+            self.pos += 1;
+            let mut value: u32 = 0;
+            let mut digits = 0;
+            while let Some(digit) = hex_value(self.cur()) {
+                value = value.saturating_mul(16).saturating_add(digit);
+                digits += 1;
+                self.pos += 1;
+            }
+            if digits == 0 || value > 0x10FFFF || !is(self.cur(), b'}') {
+                return Err(INVALID);
+            }
+            self.pos += 1;
+            return Ok(value);
+        }
+        let lead = self.four_hex().ok_or(INVALID)?;
+        if (0xD800..0xDC00).contains(&lead) && is(self.cur(), b'\\') && is(self.peek(1), b'u') {
+            let saved = self.pos;
+            self.pos += 2;
+            match self.four_hex() {
+                Some(trail) if (0xDC00..0xE000).contains(&trail) => {
+                    return Ok(0x10000 + ((lead - 0xD800) << 10) + (trail - 0xDC00));
+                }
+                _ => self.pos = saved,
+            }
+        }
+        Ok(lead)
+    }
+
+    fn four_hex(&mut self) -> Option<u32> {
+        let mut value = 0;
+        for ahead in 0..4 {
+            value = value * 16 + hex_value(self.peek(ahead))?;
+        }
+        self.pos += 4;
+        Some(value)
     }
 
     fn skip_to_name_end(&mut self) {
@@ -502,7 +563,8 @@ impl Parser<'_> {
                     return Err(RegexError::Syntax("Invalid named reference"));
                 }
                 self.pos += 1;
-                self.group_name()?;
+                let name = self.group_name()?;
+                self.named_references.push(name);
                 self.refuse("named backreference \\k<name>");
                 Ok(Escape::Atom(Node::Unsupported))
             }

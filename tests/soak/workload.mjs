@@ -1,44 +1,122 @@
-// The soak's request mix and what each request must get: the expected decision table of the
-// example app's policy (examples/nextjs-clerk/edgeguard.policy.json). A check returns null when
-// the response is what the policy says, else a description of the mismatch.
+// The soak's request mix and what each request must get. The decision part of every expectation
+// (status for denials and redirects, X-Edgeguard-Reason / -Rule, redirect target) comes from the
+// policy model (policy-model.mjs) applied to the example's policy file; what an allowed request
+// then gets is the app's answer (page or route handler), written here per kind, including whose
+// user id the answer must carry (catches cross-talk between concurrent users).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { exampleDir } from "../support/paths.mjs";
+import { policyModel } from "./policy-model.mjs";
 
-const status = (...expected) => (response) =>
-  expected.includes(response.status) ? null : `status ${response.status}, expected ${expected.join(" or ")}`;
+export const POLICY_FILE = path.join(exampleDir, "edgeguard.policy.json");
 
-const redirectTo = (pathname) => (response, origin) => {
-  if (response.status !== 307) return `status ${response.status}, expected 307 to ${pathname}`;
-  const location = response.headers.get("location");
-  if (!location) return "307 without a location";
-  const url = new URL(location, origin);
-  return url.pathname === pathname ? null : `redirected to ${url.pathname}, expected ${pathname}`;
+/** The soak's users: how soak.mjs mints each, and the session the policy sees for it. */
+export const USERS = {
+  member: { userId: "user_soakMember", role: "member", session: { role: "member" } },
+  admin: { userId: "user_soakAdmin", role: "admin", session: { role: "admin" } },
+  other: { userId: "user_soakOther", session: { role: undefined } },
+  // Signed an hour ago with a 10-minute lifetime: Clerk refuses it, so the policy sees no session.
+  expired: { userId: "user_soakExpired", expiredSecondsAgo: 3000, session: null },
 };
 
-/** Every request kind of the workload; `user` names a user minted by soak.mjs (null: signed out). */
-export function expectedTable({ adapter, documentHeaders }) {
+const APP = {
+  page: { status: 200 },
+  json: { status: 200, json: true },
+  missing: { status: 404 }, // allowed by the policy, but no page or handler exists
+};
+
+/** Every request kind of the workload; `user` names a USERS entry (null: no token at all). */
+function requestKinds(documentHeaders) {
   const doc = documentHeaders;
-  const table = [
-    { name: "home (doc, signed out)", path: "/", headers: doc, user: null, check: status(200) },
-    { name: "ping (public API)", path: "/api/public/ping", user: null, check: status(200) },
-    { name: "dashboard (doc, signed out) → sign-in", path: "/dashboard", headers: doc, user: null, check: redirectTo("/sign-in") },
-    { name: "dashboard (doc, member)", path: "/dashboard", headers: doc, user: "member", check: status(200) },
-    { name: "dashboard (doc, other user)", path: "/dashboard?tab=1", headers: doc, user: "other", check: status(200) },
-    { name: "me (API, signed out) → 401", path: "/api/me", user: null, check: status(401) },
-    { name: "me (API, member cookie)", path: "/api/me", user: "member", check: status(200) },
-    { name: "me (API, admin bearer)", path: "/api/me", user: "admin", via: "bearer", check: status(200) },
-    { name: "me (API, expired bearer) → 401", path: "/api/me", user: "expired", via: "bearer", check: status(401) },
-    { name: "admin (doc, admin)", path: "/admin", headers: doc, user: "admin", check: status(200) },
-    { name: "admin (doc, member) → unauthorized", path: "/admin", headers: doc, user: "member", check: redirectTo("/unauthorized") },
-    { name: "admin (doc, signed out) → sign-in", path: "/admin", headers: doc, user: null, check: redirectTo("/sign-in") },
-    { name: "admin API (member) → 403", path: "/api/admin/stats", user: "member", check: status(403) },
-    { name: "admin API (signed out) → 401", path: "/api/admin/stats", user: null, check: status(401) },
-    { name: "unmatched path (admin) → default deny", path: "/not-in-the-policy", user: "admin", check: status(403, 404) },
-    { name: "unmatched path (signed out) → default deny", path: "/not-in-the-policy", user: null, check: status(403, 404) },
+  const subrequest = { "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware" };
+  return [
+    { name: "home (doc, signed out)", path: "/", headers: doc, user: null, app: APP.page },
+    { name: "ping (public API)", path: "/api/public/ping", user: null, app: APP.json },
+    { name: "sign-in page (doc)", path: "/sign-in", headers: doc, user: null, app: APP.page },
+    { name: "dashboard (doc, signed out)", path: "/dashboard", headers: doc, user: null },
+    { name: "dashboard (fetch, signed out)", path: "/dashboard", user: null },
+    { name: "dashboard (doc, member)", path: "/dashboard", headers: doc, user: "member", app: { ...APP.page, identity: true } },
+    { name: "dashboard (doc, no role)", path: "/dashboard?tab=1", headers: doc, user: "other", app: { ...APP.page, identity: true } },
+    { name: "dashboard subpage (doc, member)", path: "/dashboard/reports", headers: doc, user: "member", app: APP.missing },
+    { name: "me (API, signed out)", path: "/api/me", user: null },
+    { name: "me (API, HEAD, signed out)", method: "HEAD", path: "/api/me", user: null },
+    { name: "me (API, member cookie)", path: "/api/me", user: "member", app: { ...APP.json, identity: true } },
+    { name: "me (API, admin bearer)", path: "/api/me", user: "admin", via: "bearer", app: { ...APP.json, identity: true } },
+    { name: "me (API, expired bearer)", path: "/api/me", user: "expired", via: "bearer" },
+    { name: "me (API, expired cookie)", path: "/api/me", user: "expired" },
+    { name: "admin (doc, admin)", path: "/admin", headers: doc, user: "admin", app: { ...APP.page, identity: true } },
+    { name: "admin (doc, member)", path: "/admin", headers: doc, user: "member" },
+    { name: "admin (doc, signed out)", path: "/admin", headers: doc, user: null },
+    { name: "admin API (member)", path: "/api/admin/stats", user: "member" },
+    { name: "admin API (signed out)", path: "/api/admin/stats", user: null },
+    { name: "admin API (admin)", path: "/api/admin/stats", user: "admin", app: APP.missing },
+    { name: "unmatched path (admin)", path: "/not-in-the-policy", user: "admin" },
+    { name: "unmatched path (doc, signed out)", path: "/not-in-the-policy", headers: doc, user: null },
+    { name: "x-middleware-subrequest (member)", path: "/dashboard", user: "member", headers: subrequest },
+    { name: "bad percent-encoding (member)", path: "/dashboard/%E0%A4%A", user: "member" },
+    { name: "webhook, signed", method: "POST", path: "/api/webhooks/clerk", user: null, webhook: "signed", app: { status: 200, json: true } },
+    { name: "webhook, forged signature", method: "POST", path: "/api/webhooks/clerk", user: null, webhook: "forged", app: { status: 400, json: true } },
+    { name: "webhook, no svix headers", method: "POST", path: "/api/webhooks/clerk", user: null, webhook: "unsigned" },
   ];
-  if (adapter) {
-    table.push(
-      { name: "x-middleware-subrequest → 400", path: "/dashboard", user: "member", headers: { "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware" }, check: status(400) },
-      { name: "bad percent-encoding → 400", path: "/dashboard/%E0%A4%A", user: "member", check: status(400) },
-    );
+}
+
+const SVIX_PLACEHOLDER = { "svix-id": "msg_x", "svix-timestamp": "0", "svix-signature": "v1,x" };
+
+/** The kinds with their expected outcome: { ...kind, expected: { action, status?, reason, rule, location? } }. */
+export function expectedTable({ documentHeaders, policy = JSON.parse(readFileSync(POLICY_FILE, "utf8")) }) {
+  const expect = policyModel(policy);
+  return requestKinds(documentHeaders).map((kind) => {
+    // The model only needs to know whether svix headers are present, not their values.
+    const headers = kind.webhook && kind.webhook !== "unsigned" ? { ...kind.headers, ...SVIX_PLACEHOLDER } : kind.headers;
+    const session = kind.user ? USERS[kind.user].session : null;
+    const expected = expect({ method: kind.method ?? "GET", path: kind.path, headers, session });
+    if (expected.action === "allow" && !kind.app) throw new Error(`soak workload: "${kind.name}" is allowed by the policy but says nothing about the app's answer`);
+    return { ...kind, expected };
+  });
+}
+
+/** Security headers the policy puts on every answer the middleware gives or lets through. */
+export function policyHeaders(policy = JSON.parse(readFileSync(POLICY_FILE, "utf8"))) {
+  return Object.fromEntries(Object.entries(policy.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/**
+ * null when the response is what the policy (and, for an allow, the app) says, else what differs.
+ * `body` is the response text; `userId` the id of the user the request was sent as.
+ */
+export function checkResponse(kind, response, body, { origin, userId, securityHeaders }) {
+  const { expected } = kind;
+  const problems = [];
+  const status = expected.action === "allow" ? kind.app.status : expected.status;
+  if (response.status !== status) problems.push(`status ${response.status}, expected ${status}`);
+  const reason = response.headers.get("x-edgeguard-reason");
+  if (reason !== expected.reason) problems.push(`reason ${reason}, expected ${expected.reason}`);
+  const rule = response.headers.get("x-edgeguard-rule");
+  if (rule !== expected.rule) problems.push(`rule ${rule}, expected ${expected.rule}`);
+  for (const [name, value] of Object.entries(securityHeaders)) {
+    if (response.headers.get(name) !== value) problems.push(`header ${name}: ${response.headers.get(name)}`);
   }
-  return table;
+  if (expected.action !== "allow" && !/no-store/.test(response.headers.get("cache-control") ?? "")) problems.push("a denial or redirect without Cache-Control: no-store");
+  if (expected.action === "redirect") {
+    const location = response.headers.get("location");
+    const target = location ? new URL(location, origin) : null;
+    if (!target || target.pathname !== expected.location) problems.push(`location ${location}, expected ${expected.location}`);
+    if (target && expected.reason === "signed-out") {
+      const back = target.searchParams.get("redirect_url");
+      if (!back || new URL(back).pathname !== kind.path.split("?")[0]) problems.push(`redirect_url ${back}, expected the requested URL`);
+    }
+  }
+  if (expected.action === "allow" && kind.app.identity && response.status === 200) {
+    const carries = kind.app.json ? safeJson(body)?.userId === userId : body.includes(`>${userId}<`);
+    if (!carries) problems.push(`answer does not carry the requesting user's id ${userId}`);
+  }
+  return problems.length ? problems.join("; ") : null;
+}
+
+function safeJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
