@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const MODELLED_POLICY_KEYS = new Set(["version", "signInUrl", "unauthorizedUrl", "routes", "default", "headers", "rejectSubrequestHeader", "exposeDecision"]);
+const MODELLED_POLICY_KEYS = new Set(["version", "signInUrl", "unauthorizedUrl", "routes", "default", "headers", "rejectSubrequestHeader", "exposeDecision", "csp"]);
 const MODELLED_RULE_KEYS = new Set(["name", "match", "public", "webhook", "require"]);
 const MODELLED_REQUIRE_KEYS = new Set(["role"]);
 const API_PREFIXES = ["/api", "/trpc"]; // the policy's default apiPrefixes

@@ -24,7 +24,7 @@ import { DOCUMENT_HEADERS, startExample } from "../support/example-session.mjs";
 import { signedWebhookHeaders } from "../support/webhooks.mjs";
 import { processTreeRssMb } from "./rss.mjs";
 import { percentile, summarize } from "./stats.mjs";
-import { checkResponse, expectedTable, policyHeaders, USERS } from "./workload.mjs";
+import { checkResponse, expectedTable, policyCsp, policyHeaders, USERS } from "./workload.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -60,6 +60,8 @@ function mintUsers() {
 mintUsers();
 const table = expectedTable({ documentHeaders: DOCUMENT_HEADERS });
 const securityHeaders = policyHeaders();
+const csp = policyCsp();
+const nonces = new Set();
 // A static chunk of this build: outside the middleware's matcher, so Next answers it alone.
 const chunksDir = path.join(appDirFor(args.runtime), ".next", "static", "chunks");
 const staticChunk = readdirSync(chunksDir).find((name) => name.endsWith(".js"));
@@ -122,7 +124,7 @@ async function worker() {
       stats.latencies.push(elapsed);
       latencies.all.push(elapsed);
       latencies[kind.static ? "static" : kind.expected.action === "allow" ? "app" : "middleware"].push(elapsed);
-      const problem = kind.static ? checkStatic(response) : checkResponse(kind, response, body, { origin: app.origin, userId, securityHeaders });
+      const problem = kind.static ? checkStatic(response) : checkResponse(kind, response, body, { origin: app.origin, userId, securityHeaders, csp, nonces });
       if (problem) {
         mismatches += 1;
         stats.mismatches += 1;

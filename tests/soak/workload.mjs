@@ -81,10 +81,22 @@ export function policyHeaders(policy = JSON.parse(readFileSync(POLICY_FILE, "utf
 }
 
 /**
+ * The policy's CSP template as a pattern: the header every answer must carry, its `{nonce}` slot
+ * captured (null when the policy asks for no CSP).
+ */
+export function policyCsp(policy = JSON.parse(readFileSync(POLICY_FILE, "utf8"))) {
+  if (typeof policy.csp !== "string") return null;
+  const parts = policy.csp.split("{nonce}").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join("([A-Za-z0-9+/_-]{16,}={0,2})")}$`);
+}
+
+/**
  * null when the response is what the policy (and, for an allow, the app) says, else what differs.
+ * With `csp` (policyCsp) every answer must carry the policy's CSP with a nonce never seen before
+ * in `nonces` (a Set shared by the run).
  * `body` is the response text; `userId` the id of the user the request was sent as.
  */
-export function checkResponse(kind, response, body, { origin, userId, securityHeaders }) {
+export function checkResponse(kind, response, body, { origin, userId, securityHeaders, csp = null, nonces = new Set() }) {
   const { expected } = kind;
   const problems = [];
   const status = expected.action === "allow" ? kind.app.status : expected.status;
@@ -95,6 +107,13 @@ export function checkResponse(kind, response, body, { origin, userId, securityHe
   if (rule !== expected.rule) problems.push(`rule ${rule}, expected ${expected.rule}`);
   for (const [name, value] of Object.entries(securityHeaders)) {
     if (response.headers.get(name) !== value) problems.push(`header ${name}: ${response.headers.get(name)}`);
+  }
+  if (csp) {
+    const header = response.headers.get("content-security-policy");
+    const nonce = header?.match(csp)?.slice(1).find(Boolean);
+    if (!nonce) problems.push(`content-security-policy ${header}, expected the policy's csp with a nonce`);
+    else if (nonces.has(nonce)) problems.push(`CSP nonce ${nonce} repeated from an earlier answer`);
+    else nonces.add(nonce);
   }
   if (expected.action !== "allow" && !/no-store/.test(response.headers.get("cache-control") ?? "")) problems.push("a denial or redirect without Cache-Control: no-store");
   if (expected.action === "redirect") {

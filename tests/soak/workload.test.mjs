@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { DOCUMENT_HEADERS } from "../support/example-session.mjs";
 import { policyModel } from "./policy-model.mjs";
-import { checkResponse, expectedTable, POLICY_FILE, policyHeaders } from "./workload.mjs";
+import { checkResponse, expectedTable, POLICY_FILE, policyCsp, policyHeaders } from "./workload.mjs";
 
 const policy = JSON.parse(readFileSync(POLICY_FILE, "utf8"));
 const byName = (table) => Object.fromEntries(table.map((kind) => [kind.name, kind.expected]));
@@ -45,8 +45,12 @@ test("the model refuses policy features it does not model, and kinds the app par
   assert.throws(() => expectedTable({ documentHeaders: DOCUMENT_HEADERS, policy: allOpen }), /says nothing about the app's answer/);
 });
 
-function fakeResponse(status, headers) {
-  return { status, headers: new Headers(headers) };
+const CSP_TEMPLATE = JSON.parse(readFileSync(POLICY_FILE, "utf8")).csp;
+let nonceCounter = 0;
+/** A response as the middleware gives it: a fresh nonce in the policy's CSP unless `csp` is given. */
+function fakeResponse(status, headers, csp) {
+  const fresh = CSP_TEMPLATE.replace("{nonce}", Buffer.from(`nonce-${nonceCounter++}-padding`).toString("base64"));
+  return { status, headers: new Headers({ "content-security-policy": csp ?? fresh, ...headers }) };
 }
 
 test("checkResponse: passes the right answer, names each wrong part", () => {
@@ -69,6 +73,12 @@ test("checkResponse: passes the right answer, names each wrong part", () => {
   assert.equal(checkResponse(me, fakeResponse(200, allowed), JSON.stringify({ userId: "user_a", orgId: null }), context), null);
   assert.match(checkResponse(me, fakeResponse(200, allowed), JSON.stringify({ userId: "user_b", orgId: null }), context), /requesting user's id/);
   assert.match(checkResponse(me, fakeResponse(200, { ...allowed, "x-edgeguard-reason": "public" }), JSON.stringify({ userId: "user_a" }), context), /reason public/);
+  const cspContext = { ...context, csp: policyCsp(), nonces: new Set() };
+  assert.equal(checkResponse(me, fakeResponse(200, allowed), JSON.stringify({ userId: "user_a" }), cspContext), null);
+  assert.match(checkResponse(me, fakeResponse(200, allowed, "default-src 'self'"), JSON.stringify({ userId: "user_a" }), cspContext), /content-security-policy/);
+  const repeated = CSP_TEMPLATE.replace("{nonce}", "c2FtZS1ub25jZS10d2ljZQ==");
+  assert.equal(checkResponse(me, fakeResponse(200, allowed, repeated), JSON.stringify({ userId: "user_a" }), cspContext), null);
+  assert.match(checkResponse(me, fakeResponse(200, allowed, repeated), JSON.stringify({ userId: "user_a" }), cspContext), /repeated/);
   const page = kind("dashboard (doc, member)");
   assert.equal(checkResponse(page, fakeResponse(200, allowed), '<code data-testid="user-id">user_a</code>', context), null);
   assert.match(checkResponse(page, fakeResponse(200, allowed), '<code data-testid="user-id">user_ab</code>', context), /requesting user's id/);
