@@ -67,7 +67,7 @@ export function canonicalizePath(pathname) {
   }
   const glue = engine();
   try {
-    return glue.routeCanonicalize(pathname);
+    return JSON.parse(glue.routeCanonicalize(pathname));
   } catch (error) {
     throw discardEngine(error);
   }
@@ -99,11 +99,24 @@ function compileSegment(segment) {
     segment.handle = glue.routeCompile(segment.patterns);
     segment.generation = engineGeneration();
   } catch (error) {
-    if (error && typeof error === "object" && typeof error.message === "string" && "pattern" in error) {
-      throw new RoutePatternError(error);
-    }
+    // A bad pattern is thrown as the JSON text of { pattern, message, unsupported }; anything
+    // else (a trap) is the engine's failure.
+    const record = typeof error === "string" ? parsePatternError(error) : null;
+    if (record) throw new RoutePatternError(record);
     throw discardEngine(error);
   }
+}
+
+function parsePatternError(text) {
+  let record;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return record && typeof record === "object" && typeof record.message === "string" && "pattern" in record
+    ? record
+    : null;
 }
 
 function testSegment(segment, pathname) {

@@ -40,13 +40,8 @@ export function verifyWebhook(secret, headers, body, options) {
   }
   let verdict;
   try {
-    verdict = engine().webhookVerify(
-      secret,
-      collected.names,
-      collected.values,
-      bytes,
-      times.toleranceSeconds,
-      times.now,
+    verdict = JSON.parse(
+      engine().webhookVerify(secret, collected.names, collected.values, bytes, times.toleranceSeconds, times.now),
     );
   } catch (error) {
     const unavailable = error instanceof EngineUnavailableError ? error : discardEngine(error);
@@ -66,7 +61,7 @@ export function checkWebhookSecret(secret) {
     return failure("webhook-bad-secret", "the webhook signing secret must be a string starting with \"whsec_\"");
   }
   try {
-    const verdict = engine().webhookCheckSecret(secret);
+    const verdict = JSON.parse(engine().webhookCheckSecret(secret));
     return verdict?.ok === true ? { ok: true } : failure("webhook-bad-secret", verdict?.message ?? "invalid secret");
   } catch (error) {
     const unavailable = error instanceof EngineUnavailableError ? error : discardEngine(error);

@@ -12,12 +12,13 @@ wasm-pack --log-level warn build --release --target bundler --mode no-install --
 # root package's `files` when packing: pkg/ is part of the root package, not a package of its own.
 rm -f pkg/package.json pkg/.gitignore pkg/README.md pkg/LICENSE* pkg/edgeguard.js
 # binaryen < 116 (Debian 12 ships 108) rewrites wasm-bindgen's exported externref table wrongly
-# and the first JS→wasm call traps; only a newer wasm-opt is used.
+# and the first JS→wasm call traps; only a newer wasm-opt is used. wasm-bindgen's externref shims
+# return several values (multivalue): without that feature binaryen 132 refuses the module.
 wasm_opt_version=$(wasm-opt --version 2>/dev/null | grep -oE '[0-9]+' | head -1 || true)
 if [[ -n "$wasm_opt_version" ]] && ((wasm_opt_version >= 116)); then
   say "wasm-opt -O3 (binaryen $wasm_opt_version)"
   wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
-    --enable-mutable-globals --enable-reference-types pkg/edgeguard_bg.wasm -o pkg/edgeguard_bg.wasm
+    --enable-mutable-globals --enable-reference-types --enable-multivalue pkg/edgeguard_bg.wasm -o pkg/edgeguard_bg.wasm
 else
   say "wasm-opt skipped (binaryen ${wasm_opt_version:-absent} < 116 breaks wasm-bindgen's externref table)"
 fi

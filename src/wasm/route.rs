@@ -1,4 +1,6 @@
 //! wasm surface of `route`: compiled pattern handles and the canonical path, errors as data.
+//! Records cross the boundary as JSON text (one string copy, no per-field JS calls; keeps
+//! serde-wasm-bindgen out of the .wasm).
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -30,9 +32,10 @@ struct PatternErrorRecord<'a> {
     unsupported: Option<&'a str>,
 }
 
-/// Throws `{ pattern, message, unsupported }` (a plain object) for the first bad pattern.
+/// Throws the JSON text of `{ pattern, message, unsupported }` (a string, never an object, so
+/// js/route.js tells it from an engine trap) for the first bad pattern.
 #[wasm_bindgen(js_name = routeCompile)]
-pub fn route_compile(patterns: Vec<String>) -> Result<RouteMatcherHandle, JsValue> {
+pub fn route_compile(patterns: Vec<String>) -> Result<RouteMatcherHandle, String> {
     RouteMatcher::new(&patterns)
         .map(|inner| RouteMatcherHandle { inner })
         .map_err(|error| {
@@ -41,8 +44,7 @@ pub fn route_compile(patterns: Vec<String>) -> Result<RouteMatcherHandle, JsValu
                 message: &error.message,
                 unsupported: error.unsupported.as_deref(),
             };
-            serde_wasm_bindgen::to_value(&record)
-                .unwrap_or_else(|_| JsValue::from_str(&error.message))
+            json_text(&record)
         })
 }
 
@@ -60,9 +62,9 @@ enum CanonicalRecord {
     },
 }
 
-/// `{ ok: true, path } | { ok: false, reason: "bad-path", message }`.
+/// JSON text of `{ ok: true, path } | { ok: false, reason: "bad-path", message }`.
 #[wasm_bindgen(js_name = routeCanonicalize)]
-pub fn route_canonicalize(pathname: &str) -> JsValue {
+pub fn route_canonicalize(pathname: &str) -> String {
     let record = match crate::route::canonicalize_path(pathname) {
         Ok(path) => CanonicalRecord::Ok { ok: true, path },
         Err(error) => CanonicalRecord::Refused {
@@ -71,5 +73,11 @@ pub fn route_canonicalize(pathname: &str) -> JsValue {
             message: error.message,
         },
     };
-    serde_wasm_bindgen::to_value(&record).unwrap_or(JsValue::NULL)
+    json_text(&record)
+}
+
+/// These records are strings and booleans only, which always serialise; `"null"` would make
+/// the JS side fail closed rather than guess.
+fn json_text(record: &impl Serialize) -> String {
+    serde_json::to_string(record).unwrap_or_else(|_| "null".to_owned())
 }

@@ -1,4 +1,5 @@
-//! wasm surface of `crate::webhook`: records in, records out, errors as data (never a throw).
+//! wasm surface of `crate::webhook`: records in, records out (as JSON text), errors as data
+//! (never a throw).
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -27,22 +28,23 @@ impl Outcome {
         Outcome { ok: false, id: None, timestamp: None, reason: Some(error.reason), message: Some(error.message) }
     }
 
-    fn into_js(self) -> JsValue {
-        serde_wasm_bindgen::to_value(&self).unwrap_or(JsValue::NULL)
+    /// JSON text; `"null"` (which js/webhook.js treats as a failure) if it could not serialise.
+    fn into_json(self) -> String {
+        serde_json::to_string(&self).unwrap_or_else(|_| "null".to_owned())
     }
 }
 
-/// `{ ok: true }` or `{ ok: false, reason: "webhook-bad-secret", message }`.
+/// JSON text of `{ ok: true }` or `{ ok: false, reason: "webhook-bad-secret", message }`.
 #[wasm_bindgen(js_name = webhookCheckSecret)]
-pub fn webhook_check_secret(secret: &str) -> JsValue {
+pub fn webhook_check_secret(secret: &str) -> String {
     match WebhookSecret::parse(secret) {
         Ok(_) => Outcome { ok: true, id: None, timestamp: None, reason: None, message: None },
         Err(error) => Outcome::failed(error),
     }
-    .into_js()
+    .into_json()
 }
 
-/// `{ ok: true, id, timestamp }` or `{ ok: false, reason, message }`. `names[i]` goes with
+/// JSON text of `{ ok: true, id, timestamp }` or `{ ok: false, reason, message }`. `names[i]` goes with
 /// `values[i]`; the JS side has already resolved which entries svix would see. Times are whole
 /// seconds (the JS side floors and range-checks them).
 #[wasm_bindgen(js_name = webhookVerify)]
@@ -53,7 +55,7 @@ pub fn webhook_verify(
     body: &[u8],
     tolerance_seconds: f64,
     now_seconds: f64,
-) -> JsValue {
+) -> String {
     let outcome = WebhookSecret::parse(secret).and_then(|secret| {
         let headers: Vec<(String, String)> = names.into_iter().zip(values).collect();
         let options = WebhookOptions { tolerance_seconds: tolerance_seconds as i64, now_seconds: now_seconds as i64 };
@@ -69,7 +71,7 @@ pub fn webhook_verify(
         },
         Err(error) => Outcome::failed(error),
     }
-    .into_js()
+    .into_json()
 }
 
 /// The core's bounded `MemoryReplayStore`, one per JS store object.
