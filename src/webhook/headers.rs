@@ -49,14 +49,26 @@ fn last_value<'a>(headers: &'a [(String, String)], lower_name: &str) -> Option<&
         .map(|(_, value)| value.as_str())
 }
 
-/// `name.toLowerCase() === lower_name` for an ASCII `lower_name`, without allocating for the
-/// common ASCII case. Rust's `to_lowercase` follows the same Unicode mappings as JavaScript's.
+/// `name.toLowerCase() === lower_name` for an ASCII `lower_name`, without Unicode case tables:
+/// the only non-ASCII code point whose lowercase is ASCII is U+212A KELVIN SIGN (→ `k`; checked
+/// over every code point against JavaScript's `toLowerCase`), so any other non-ASCII character
+/// means no match. `str::to_lowercase` would link ~12 KB of tables into the .wasm for this.
 fn lowercases_to(name: &str, lower_name: &str) -> bool {
     if name.is_ascii() {
-        name.eq_ignore_ascii_case(lower_name)
-    } else {
-        name.to_lowercase() == lower_name
+        return name.eq_ignore_ascii_case(lower_name);
     }
+    let mut expected = lower_name.chars();
+    for c in name.chars() {
+        let lowered = match c {
+            '\u{212A}' => 'k',
+            c if c.is_ascii() => c.to_ascii_lowercase(),
+            _ => return false,
+        };
+        if expected.next() != Some(lowered) {
+            return false;
+        }
+    }
+    expected.next().is_none()
 }
 
 #[cfg(test)]
@@ -85,5 +97,19 @@ mod tests {
     fn kelvin_sign_lowercases_to_k() {
         let h = pairs(&[("WEBHOO\u{212A}-ID", "k")]);
         assert_eq!(SignatureHeaders::from_pairs(&h).id, "k");
+    }
+
+    #[test]
+    fn lowercasing_equals_unicode_to_lowercase() {
+        let names = ["svix-id", "webhook-signature", "svix-timestamp"];
+        for code in (0..=0x2FFFF_u32).filter_map(char::from_u32) {
+            for name in names {
+                for at in [0, 3, name.len() - 1] {
+                    let mut candidate: String = name.to_string();
+                    candidate.replace_range(at..at + 1, &code.to_string());
+                    assert_eq!(lowercases_to(&candidate, name), candidate.to_lowercase() == name, "{candidate:?}");
+                }
+            }
+        }
     }
 }
