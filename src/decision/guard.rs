@@ -133,12 +133,27 @@ impl Guard {
     }
 
     pub fn decide(&mut self, request: &RequestRecord, context: &DecideContext) -> Decision {
-        self.decide_traced(request, context, &mut Trace::off())
+        self.decide_traced(request, 0, context, &mut Trace::off())
     }
 
     pub fn explain(&mut self, request: &RequestRecord, context: &DecideContext) -> (Decision, Vec<String>) {
+        self.explain_with_omitted(request, 0, context)
+    }
+
+    /// [`decide`](Self::decide) for a record that carries only the [`DECISION_HEADERS`](super::request::DECISION_HEADERS):
+    /// `omitted_header_bytes` is the size of the headers left out (they count towards the limit).
+    pub fn decide_with_omitted(&mut self, request: &RequestRecord, omitted_header_bytes: usize, context: &DecideContext) -> Decision {
+        self.decide_traced(request, omitted_header_bytes, context, &mut Trace::off())
+    }
+
+    pub fn explain_with_omitted(
+        &mut self,
+        request: &RequestRecord,
+        omitted_header_bytes: usize,
+        context: &DecideContext,
+    ) -> (Decision, Vec<String>) {
         let mut trace = Trace::on();
-        let decision = self.decide_traced(request, context, &mut trace);
+        let decision = self.decide_traced(request, omitted_header_bytes, context, &mut trace);
         trace.note(|| format!("decision: {} {} ({})", action_name(decision.action), decision.status, decision.reason));
         (decision, trace.into_lines())
     }
@@ -154,13 +169,13 @@ impl Guard {
         }
     }
 
-    fn decide_traced(&mut self, request: &RequestRecord, context: &DecideContext, trace: &mut Trace) -> Decision {
-        let decision = self.pipeline(request, context, trace);
+    fn decide_traced(&mut self, request: &RequestRecord, omitted: usize, context: &DecideContext, trace: &mut Trace) -> Decision {
+        let decision = self.pipeline(request, omitted, context, trace);
         self.finish(decision, request)
     }
 
-    fn pipeline(&mut self, request: &RequestRecord, context: &DecideContext, trace: &mut Trace) -> Decision {
-        let headers = Headers::new(&request.headers);
+    fn pipeline(&mut self, request: &RequestRecord, omitted: usize, context: &DecideContext, trace: &mut Trace) -> Decision {
+        let headers = Headers::with_omitted(&request.headers, omitted);
         trace.note(|| format!("request: {} {}", request.method, request.url));
         if request.url.len() > MAX_URL_BYTES {
             trace.note(|| format!("URL is {} bytes, over the {MAX_URL_BYTES}-byte limit", request.url.len()));
