@@ -14,7 +14,7 @@ use super::session::{acquire_session, Session, SessionSource};
 use super::{DecideContext, Trace};
 use crate::policy::eval::first_unmet;
 use crate::policy::{read_policy, Access, DefaultAction, Diagnostic, Policy, Requirements};
-use crate::route::{canonicalize_path, next_url_pathname};
+use crate::route::{canonicalize_path, next_url_pathname, PreparedPath};
 use crate::token::{CacheLimits, KeySet, TokenCache, VerifyOptions};
 use crate::webhook::{check_replay, verify_webhook, MemoryReplayStore, WebhookOptions, WebhookSecret, DEFAULT_TOLERANCE_SECONDS};
 
@@ -205,7 +205,8 @@ impl Guard {
         trace.note(|| format!("path: {} (canonical {canonical})", url.pathname));
 
         let canonical_rule = self.first_rule(&canonical);
-        let raw_rule = self.first_rule(&seen);
+        // The usual case, a path already canonical, needs one lookup, not two.
+        let raw_rule = if *seen == canonical { canonical_rule } else { self.first_rule(&seen) };
         trace.note(|| format!("rule: {}", rule_label(&self.policy, canonical_rule)));
         if raw_rule != canonical_rule {
             trace.note(|| format!("raw path matches rule {} instead: the stricter outcome wins", rule_label(&self.policy, raw_rule)));
@@ -245,7 +246,10 @@ impl Guard {
     }
 
     fn first_rule(&self, path: &str) -> Option<usize> {
-        self.policy.routes.iter().position(|rule| rule.matcher.matches(path))
+        // Normalised once for every rule; a malformed path matches nothing (`matches` answers
+        // false too), and canonicalisation has refused it already anyway.
+        let path = PreparedPath::new(path).ok()?;
+        self.policy.routes.iter().position(|rule| rule.matcher.matches_prepared(&path))
     }
 
     fn is_webhook_rule(&self, index: usize) -> bool {
