@@ -234,14 +234,16 @@ impl Guard {
         };
         let safe_method = is_safe_method(&request.method);
         let mut session: Option<Session> = None;
-        let mut evaluate = |guard: &mut Guard, rule: Option<usize>, trace: &mut Trace| {
-            guard.evaluate_rule(rule, &url, &headers, (document, safe_method), &source, &mut session, context, trace)
+        // `last`: no other evaluation follows, so the session can be moved into the decision.
+        let mut evaluate = |guard: &mut Guard, rule: Option<usize>, trace: &mut Trace, last: bool| {
+            let slot = SessionSlot { session: &mut session, last };
+            guard.evaluate_rule(rule, &url, &headers, (document, safe_method), &source, slot, context, trace)
         };
-        let primary = evaluate(self, canonical_rule, trace);
+        let primary = evaluate(self, canonical_rule, trace, raw_rule == canonical_rule);
         if raw_rule == canonical_rule {
             return primary;
         }
-        let secondary = evaluate(self, raw_rule, trace);
+        let secondary = evaluate(self, raw_rule, trace, true);
         if secondary.action.severity() > primary.action.severity() { secondary } else { primary }
     }
 
@@ -264,10 +266,11 @@ impl Guard {
         headers: &Headers,
         (document, safe_method): (bool, bool),
         source: &SessionSource,
-        session: &mut Option<Session>,
+        slot: SessionSlot,
         context: &DecideContext,
         trace: &mut Trace,
     ) -> Decision {
+        let SessionSlot { session, last } = slot;
         // Owned copies of what the rule says, so the session can be computed (which needs `&mut self`).
         let (rule_name, requirements, hide) = match rule_index.and_then(|i| self.policy.routes.get(i)) {
             None => match self.policy.default {
@@ -297,7 +300,10 @@ impl Guard {
                 Access::Require(requirements) => (Some(rule.name.clone()), requirements.clone(), rule.hide),
             },
         };
-        let session = self.session(source, headers, session, context).clone();
+        self.session(source, headers, session, context);
+        let session = if last { session.take() } else { session.clone() };
+        // `session()` has just filled the slot; were it empty, signed out is the fail-closed answer.
+        let session = session.unwrap_or(Session::SignedOut { reason: "signed-out".into(), token_sent: false });
         let auth = match session {
             Session::SignedIn(auth) if auth.session_status.as_deref() == Some("pending") => {
                 trace.note(|| "session is pending (sts: pending): not signed in for protected routes".into());
@@ -431,6 +437,13 @@ impl Guard {
         }
         decision
     }
+}
+
+/// The session of one decision, computed on first need and shared by the (at most two) rule
+/// evaluations; the last one takes it instead of cloning it.
+struct SessionSlot<'s> {
+    session: &'s mut Option<Session>,
+    last: bool,
 }
 
 impl Session {

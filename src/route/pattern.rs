@@ -57,6 +57,8 @@ pub struct RouteMatcher {
 /// match. Prepared once, tested against any number of matchers.
 pub struct PreparedPath {
     haystack: String,
+    /// Chars of the haystack (one per UTF-16 code unit of the path).
+    units: usize,
 }
 
 impl PreparedPath {
@@ -69,7 +71,8 @@ impl PreparedPath {
             std::borrow::Cow::Borrowed(_) => normalized,
             std::borrow::Cow::Owned(view) => view,
         };
-        Ok(PreparedPath { haystack })
+        let units = if haystack.is_ascii() { haystack.len() } else { haystack.chars().count() };
+        Ok(PreparedPath { haystack, units })
     }
 }
 
@@ -78,10 +81,18 @@ struct CompiledPattern {
     regex: Regex,
     /// What every match must start with, one ASCII set per leading code unit (see `prefilter`).
     prefix: Vec<u128>,
+    /// For a regex anchored at both ends: how many code units a matching path can have.
+    lengths: Option<(usize, Option<usize>)>,
 }
 
 impl CompiledPattern {
-    fn is_match(&self, haystack: &str) -> bool {
+    fn is_match(&self, path: &PreparedPath) -> bool {
+        if let Some((min, max)) = self.lengths {
+            if path.units < min || max.is_some_and(|max| path.units > max) {
+                return false;
+            }
+        }
+        let haystack = path.haystack.as_str();
         let bytes = haystack.as_bytes();
         // A non-ASCII byte is never in an ASCII set, so comparing bytes is comparing code units.
         let prefix_holds = bytes.len() >= self.prefix.len()
@@ -129,7 +140,7 @@ impl RouteMatcher {
 
     /// The answer for a path already prepared (for several matchers over one path).
     pub fn matches_prepared(&self, path: &PreparedPath) -> bool {
-        self.patterns.iter().any(|pattern| pattern.is_match(&path.haystack))
+        self.patterns.iter().any(|pattern| pattern.is_match(path))
     }
 }
 
@@ -164,6 +175,42 @@ fn leading_sets(node: &Node, prefix: &mut Vec<u128>) -> bool {
         },
         Node::Seq(items) => items.iter().all(|item| leading_sets(item, prefix)),
         _ => false,
+    }
+}
+
+/// The lengths (in code units) a whole-haystack match can have, when the regex is `^…$` at the
+/// top: every match then spans the path. Assertions and lookaheads count as zero width, which
+/// only widens the bounds, so a path outside them cannot match.
+fn whole_match_lengths(ast: &Node) -> Option<(usize, Option<usize>)> {
+    let Node::Seq(items) = ast else { return None };
+    if !matches!(items.first(), Some(Node::Start)) || !matches!(items.last(), Some(Node::End)) {
+        return None;
+    }
+    Some(length_bounds(ast))
+}
+
+fn length_bounds(node: &Node) -> (usize, Option<usize>) {
+    match node {
+        Node::Set(_) => (1, Some(1)),
+        Node::Seq(items) => items.iter().map(length_bounds).fold((0, Some(0)), |(min, max), (lo, hi)| {
+            (min.saturating_add(lo), max.zip(hi).and_then(|(a, b)| a.checked_add(b)))
+        }),
+        Node::Alt(alternatives) => {
+            let bounds: Vec<_> = alternatives.iter().map(length_bounds).collect();
+            let min = bounds.iter().map(|b| b.0).min().unwrap_or(0);
+            let max = bounds.iter().try_fold(0usize, |acc, b| b.1.map(|hi| acc.max(hi)));
+            (min, max)
+        }
+        Node::Repeat { node, min, max } => {
+            let (lo, hi) = length_bounds(node);
+            let repeat_max = max.and_then(|m| hi.and_then(|hi| hi.checked_mul(m as usize)));
+            // An unbounded repeat of something that can be empty is still bounded by 0 if `hi == Some(0)`.
+            let repeat_max = if hi == Some(0) { Some(0) } else { repeat_max };
+            (lo.saturating_mul(*min as usize), repeat_max)
+        }
+        Node::Start | Node::End | Node::WordBoundary { .. } | Node::LookAhead { .. } => (0, Some(0)),
+        // Never in a compiled pattern; unknown width, so no bound.
+        Node::Unsupported => (0, None),
     }
 }
 
@@ -212,7 +259,7 @@ fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
         .nest_limit(200)
         .build()
         .map_err(|_| refuse("a pattern this large".to_string()))?;
-    Ok(CompiledPattern { regex, prefix: prefilter(&ast) })
+    Ok(CompiledPattern { regex, prefix: prefilter(&ast), lengths: whole_match_lengths(&ast) })
 }
 
 #[cfg(test)]
@@ -221,12 +268,12 @@ mod tests {
 
     const PATTERNS: &[&str] = &[
         "/", "/about", "/admin(.*)", "/api/admin(.*)", "/sign-in(.*)", "/org/:slug(.*)", "/:id", "(.*)", "/a|b",
-        "/K(.*)", "/s", "/files/:path*", "/x/:y?", "/(a|b)c", "/ſ", "/é(.*)", "/{a}b", "/[a-z]+", "/a\\.b",
+        "/K(.*)", "/s", "/files/:path*", "/x/:y?", "/(a|b)c", "/ſ", "/é(.*)", "/{a}b", "/[a-z]+", "/a\\.b", "/:a/:b", "/api/:x+", "/a(b)?c", "/(\\d{2,3})", "/x{0}y",
     ];
 
     fn paths() -> Vec<String> {
         let mut paths: Vec<String> = ["", "/", "/About", "/ABOUT/", "/admin", "/Admin/users", "/adm", "/api/admin/x", "/sign-in#x",
-            "/org/acme/x", "/k", "/K/x", "/\u{212a}/x", "/S", "/\u{17f}", "/é", "/É/x", "/ab", "/bc", "/a.b", "/aXb", "/files/a/b", "/x", "/x/1"]
+            "/org/acme/x", "/k", "/K/x", "/\u{212a}/x", "/S", "/\u{17f}", "/é", "/É/x", "/ab", "/bc", "/a.b", "/aXb", "/files/a/b", "/x", "/x/1", "/12", "/123", "/1234", "/xy", "/a/b", "/api/x/y", "/abc", "/ac"]
             .iter()
             .map(|p| p.to_string())
             .collect();
@@ -250,7 +297,7 @@ mod tests {
             for path in paths() {
                 let Ok(prepared) = PreparedPath::new(&path) else { continue };
                 assert_eq!(
-                    compiled.is_match(&prepared.haystack),
+                    compiled.is_match(&prepared),
                     compiled.regex.is_match(&prepared.haystack),
                     "{pattern} on {path}"
                 );
@@ -266,6 +313,9 @@ mod tests {
         assert_eq!(length("/:id"), 1);
         assert_eq!(length("(.*)"), 0);
         assert_eq!(length("/é(.*)"), 1, "a set with non-ASCII members ends the prefix");
+        let bounds = |pattern: &str| compile(pattern).ok().and_then(|c| c.lengths);
+        assert_eq!(bounds("/"), Some((1, Some(2))), "`/` and an optional trailing `/`, `#` or `?`");
+        assert_eq!(bounds("/admin(.*)"), Some((6, None)));
         let admin = compile("/admin").map(|c| c.prefix).unwrap_or_default();
         let a = admin.get(1).copied().unwrap_or(0);
         assert!(a & (1 << b'a') != 0 && a & (1 << b'A') != 0 && a.count_ones() == 2, "case-folded as the regex is");
