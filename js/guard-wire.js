@@ -33,6 +33,19 @@ export function isWanted(name, wanted) {
 const EXACT_SIZE_FROM_UNITS = Math.floor((64 * 1024) / 3);
 
 const encoder = new TextEncoder();
+// One buffer reused for every request (the guard hands it straight to the glue, which copies it into
+// wasm memory before the next record is written): a fresh one per call cost more than encoding.
+// Records that might not fit get their own buffer, so the shared one stays 64 KiB.
+const SHARED_BUFFER_BYTES = 64 * 1024;
+let shared = null;
+
+/** `text` as UTF-8 (lone surrogates as U+FFFD), in the shared buffer when it fits for sure. */
+function utf8(text) {
+  if (text.length * 3 > SHARED_BUFFER_BYTES) return encoder.encode(text);
+  shared ??= new Uint8Array(SHARED_BUFFER_BYTES);
+  const { written } = encoder.encodeInto(text, shared);
+  return shared.subarray(0, written);
+}
 
 /** One item of the wire format: its length in UTF-16 units (JavaScript's `length`), `:`, the text. */
 const item = (text) => `${text.length}:${text}`;
@@ -76,7 +89,7 @@ export function wireRecord(record, context, wanted) {
     tail += item(context.body);
   }
   const text = item(record.method) + item(record.url) + item(String(count)) + headers + item(String(nowMs)) + item(String(flags)) + tail + item(String(omittedBytes));
-  return encoder.encode(text);
+  return utf8(text);
 }
 
 function forEachHeader(headers, visit) {
