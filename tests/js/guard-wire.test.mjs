@@ -230,3 +230,11 @@ test("unreadable records are 400 bad-request; an engine answer that is not a dec
   assert.equal(odd.action, "allow", JSON.stringify(odd));
   assert.equal(odd.auth.claims.note, "a\ufffd");
 });
+
+test("a claim beyond 2^53 crosses as JSON.parse reads it (serde-wasm-bindgen refused it: 503)", async () => {
+  const guard = await createGuard(OPTIONS);
+  const { token } = sessionToken(key, { role: "admin", now, extra: { big: 12345678901234567000 } });
+  const decision = guard.decide({ method: "GET", url: `${ORIGIN}/admin`, headers: { authorization: `Bearer ${token}` } }, { now });
+  assert.deepEqual([decision.status, decision.reason], [200, "authorized"], JSON.stringify(decision));
+  assert.equal(decision.auth.claims.big, 12345678901234567000);
+});
