@@ -3,6 +3,7 @@
 //! policy, route corpus) come from bench/fixtures/native.json (bench/fixtures/generate-native.mjs);
 //! the clock is pinned to the fixture's `nowMs`, so the tokens never expire.
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use edgeguard::decision::wire::read_input;
 use edgeguard::decision::{Action, DecideContext, Guard, GuardOptions, RequestRecord};
 use edgeguard::route::{canonicalize_path, RouteMatcher};
 use edgeguard::token::{auth_from_claims, verify_token, CacheLimits, KeySet, TokenCache, VerifyOptions};
@@ -50,6 +51,17 @@ fn request(fixture: &Fixture, token: &str) -> RequestRecord {
             ("accept".into(), "application/json".into()),
         ],
     }
+}
+
+/// The record as js/guard-wire.js encodes it (src/decision/wire.rs): `<utf16 length>:<text>` items.
+fn wire_bytes(request: &RequestRecord, now_ms: u64) -> Vec<u8> {
+    let item = |text: &str| format!("{}:{text}", text.encode_utf16().count());
+    let mut out = item(&request.method) + &item(&request.url) + &item(&request.headers.len().to_string());
+    for (name, value) in &request.headers {
+        out += &(item(name) + &item(value));
+    }
+    out += &(item(&now_ms.to_string()) + &item("0") + &item("0"));
+    out.into_bytes()
 }
 
 fn guard(fixture: &Fixture) -> Guard {
@@ -124,6 +136,20 @@ fn decide(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % requests.len();
             warm.decide(black_box(&requests[i]), &context)
+        })
+    });
+
+    // What the wasm export does per call: the shim's wire bytes in, the Decision's JSON text out.
+    let wires: Vec<Vec<u8>> = requests.iter().map(|r| wire_bytes(r, fixture.now_ms)).collect();
+    let mut i = 0;
+    group.bench_function("full decide from wire bytes to JSON (warm: cache hit)", |b| {
+        b.iter(|| {
+            i = (i + 1) % wires.len();
+            let decision = match read_input(black_box(&wires[i])) {
+                Ok(input) => warm.decide_with_omitted(&input.request, input.omitted_header_bytes, &input.context),
+                Err(decision) => decision,
+            };
+            serde_json::to_string(&decision)
         })
     });
     group.finish();

@@ -1,5 +1,6 @@
 // createGuard / validatePolicy / GuardError: the policy-driven decision, fail-closed around the core.
 import { discardEngine, engine, engineGeneration, EngineUnavailableError } from "./engine.js";
+import { decisionHeaders, toRequestRecord, wireRecord } from "./guard-wire.js";
 
 export class GuardError extends Error {
   constructor(message, errors = []) {
@@ -106,28 +107,46 @@ export class Guard {
   }
 
   #run(verb, request, context) {
+    let wanted;
+    try {
+      wanted = decisionHeaders();
+    } catch (error) {
+      discardEngine(error);
+      return this.#unavailable();
+    }
     let record;
-    let ctx;
+    let wire;
     try {
       record = toRequestRecord(request);
-      ctx = toContextRecord(context);
+      wire = wireRecord(record, context, wanted);
     } catch {
       const decision = { ...ENGINE_UNAVAILABLE, status: 400, reason: "bad-request", headers: { "Cache-Control": "no-store" } };
       return verb === "explain" ? { decision, trace: ["request record could not be read"] } : decision;
     }
-    let result;
+    let text;
     try {
-      result = this.#live()[verb](record, ctx);
+      text = this.#live()[verb](wire);
     } catch (error) {
       discardEngine(error);
-      return { ...ENGINE_UNAVAILABLE, headers: { ...ENGINE_UNAVAILABLE.headers } };
+      return this.#unavailable();
+    }
+    let result;
+    try {
+      result = typeof text === "string" ? JSON.parse(text) : null;
+    } catch {
+      result = null; // garbage out of the engine: a deny, like null
     }
     const decision = verb === "explain" ? result?.decision : result;
-    if (!decision || typeof decision.action !== "string") {
-      return { ...ENGINE_UNAVAILABLE, headers: { ...ENGINE_UNAVAILABLE.headers } };
+    if (!decision || typeof decision !== "object" || typeof decision.action !== "string") {
+      return this.#unavailable();
     }
     if (decision.rule && this.#logged.has(decision.rule)) this.#audit(decision, record);
     return result;
+  }
+
+  /** The 503 deny; explain() wraps it into { decision, trace } itself. */
+  #unavailable() {
+    return { ...ENGINE_UNAVAILABLE, headers: { ...ENGINE_UNAVAILABLE.headers } };
   }
 
   #live() {
@@ -164,30 +183,4 @@ export class Guard {
       console.error("[edgeguard] onAudit hook threw:", error);
     }
   }
-}
-
-function toRequestRecord(request) {
-  if (!request || typeof request !== "object") throw new TypeError("request must be a Request or { method, url, headers }");
-  const method = String(request.method ?? "GET").toUpperCase();
-  const url = new URL(String(request.url)).href;
-  return { method, url, headers: headerPairs(request.headers) };
-}
-
-function headerPairs(headers) {
-  if (!headers) return [];
-  if (typeof headers.entries === "function" && typeof headers.get === "function") {
-    return Array.from(headers.entries(), ([k, v]) => [String(k), String(v)]);
-  }
-  return Object.entries(headers).map(([k, v]) => [String(k), Array.isArray(v) ? v.join(", ") : String(v)]);
-}
-
-function toContextRecord(context) {
-  const nowMs = typeof context.now === "number" ? context.now * 1000 : Date.now();
-  const record = { nowMs, fromClerk: false };
-  if (Object.prototype.hasOwnProperty.call(context, "claims")) {
-    record.fromClerk = true;
-    record.claims = context.claims && typeof context.claims === "object" ? context.claims : null;
-  }
-  if (typeof context.body === "string") record.body = context.body;
-  return record;
 }

@@ -7,8 +7,8 @@ import { ROUTE_PATTERNS, routePaths } from "./route-corpus.mjs";
 import { decisionRequest, POLICY } from "./scenario.mjs";
 
 export const STAGES = [
-  ["JS: request → record (toRequestRecord, headerPairs)", /^toRequestRecord$|^headerPairs$/],
-  ["JS→wasm: reading the record (read_inputs, serde_wasm_bindgen)", /read_inputs/],
+  ["JS: request → record (toRequestRecord, wireRecord)", /^toRequestRecord$|^headerPairs$|^wireRecord$/],
+  ["JS→wasm: reading the record (wire::read_input, passArray8ToWasm0)", /read_inputs|wire::read_input|^passArray8ToWasm0$/],
   ["core: the pipeline (Guard::decide_traced)", /Guard::decide_traced/],
   ["… canonical path", /canonicalize_path/],
   ["… route matching (RouteMatcher, regex_lite)", /RouteMatcher::/],
@@ -17,6 +17,9 @@ export const STAGES = [
   ["… … RS256 signature check", /rs256|Rs256|verify_pkcs1v15|montgomery/i],
   ["… session → Auth (auth_from_claims)", /auth_from_claims/],
   ["wasm→JS: building the Decision object (serde_wasm_bindgen)", /serde_wasm_bindgen::ser|Serializer as serde_core::ser::Serializer/],
+  ["wasm: writing the Decision's JSON text (serde_json)", /Serialize for edgeguard::decision/],
+  // V8 inlines JSON.parse into its caller: the guard's #run has no other work of its own.
+  ["JS: JSON.parse of the Decision text (self time of #run)", /^#run$/, "self"],
   ["wasm→JS string copies (getStringFromWasm0)", /^getStringFromWasm0$/],
   ["route matcher: Clerk-style normalizePath in JS", /^normalizePath$/],
   ["garbage collector", /^\(garbage collector\)$/],
@@ -86,8 +89,8 @@ export function summarizeProfile(profile) {
     self.set(name, (self.get(name) ?? 0) + n);
     const stack = [];
     for (let at = id; at !== undefined; at = parent.get(at)) stack.push(byId.get(at).callFrame.functionName);
-    STAGES.forEach(([, pattern], i) => {
-      if (stack.some((fn) => pattern.test(fn))) stageSamples[i] += n;
+    STAGES.forEach(([, pattern, mode], i) => {
+      if ((mode === "self" ? stack.slice(0, 1) : stack).some((fn) => pattern.test(fn))) stageSamples[i] += n;
     });
   }
   return {

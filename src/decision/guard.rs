@@ -14,7 +14,7 @@ use super::session::{acquire_session, Session, SessionSource};
 use super::{DecideContext, Trace};
 use crate::policy::eval::first_unmet;
 use crate::policy::{read_policy, Access, DefaultAction, Diagnostic, Policy, Requirements};
-use crate::route::{canonicalize_path, next_url_pathname};
+use crate::route::{canonicalize_path, next_url_pathname, PreparedPath};
 use crate::token::{CacheLimits, KeySet, TokenCache, VerifyOptions};
 use crate::webhook::{check_replay, verify_webhook, MemoryReplayStore, WebhookOptions, WebhookSecret, DEFAULT_TOLERANCE_SECONDS};
 
@@ -133,12 +133,27 @@ impl Guard {
     }
 
     pub fn decide(&mut self, request: &RequestRecord, context: &DecideContext) -> Decision {
-        self.decide_traced(request, context, &mut Trace::off())
+        self.decide_traced(request, 0, context, &mut Trace::off())
     }
 
     pub fn explain(&mut self, request: &RequestRecord, context: &DecideContext) -> (Decision, Vec<String>) {
+        self.explain_with_omitted(request, 0, context)
+    }
+
+    /// [`decide`](Self::decide) for a record that carries only the [`DECISION_HEADERS`](super::request::DECISION_HEADERS):
+    /// `omitted_header_bytes` is the size of the headers left out (they count towards the limit).
+    pub fn decide_with_omitted(&mut self, request: &RequestRecord, omitted_header_bytes: usize, context: &DecideContext) -> Decision {
+        self.decide_traced(request, omitted_header_bytes, context, &mut Trace::off())
+    }
+
+    pub fn explain_with_omitted(
+        &mut self,
+        request: &RequestRecord,
+        omitted_header_bytes: usize,
+        context: &DecideContext,
+    ) -> (Decision, Vec<String>) {
         let mut trace = Trace::on();
-        let decision = self.decide_traced(request, context, &mut trace);
+        let decision = self.decide_traced(request, omitted_header_bytes, context, &mut trace);
         trace.note(|| format!("decision: {} {} ({})", action_name(decision.action), decision.status, decision.reason));
         (decision, trace.into_lines())
     }
@@ -154,13 +169,13 @@ impl Guard {
         }
     }
 
-    fn decide_traced(&mut self, request: &RequestRecord, context: &DecideContext, trace: &mut Trace) -> Decision {
-        let decision = self.pipeline(request, context, trace);
+    fn decide_traced(&mut self, request: &RequestRecord, omitted: usize, context: &DecideContext, trace: &mut Trace) -> Decision {
+        let decision = self.pipeline(request, omitted, context, trace);
         self.finish(decision, request)
     }
 
-    fn pipeline(&mut self, request: &RequestRecord, context: &DecideContext, trace: &mut Trace) -> Decision {
-        let headers = Headers::new(&request.headers);
+    fn pipeline(&mut self, request: &RequestRecord, omitted: usize, context: &DecideContext, trace: &mut Trace) -> Decision {
+        let headers = Headers::with_omitted(&request.headers, omitted);
         trace.note(|| format!("request: {} {}", request.method, request.url));
         if request.url.len() > MAX_URL_BYTES {
             trace.note(|| format!("URL is {} bytes, over the {MAX_URL_BYTES}-byte limit", request.url.len()));
@@ -190,7 +205,8 @@ impl Guard {
         trace.note(|| format!("path: {} (canonical {canonical})", url.pathname));
 
         let canonical_rule = self.first_rule(&canonical);
-        let raw_rule = self.first_rule(&seen);
+        // The usual case, a path already canonical, needs one lookup, not two.
+        let raw_rule = if *seen == canonical { canonical_rule } else { self.first_rule(&seen) };
         trace.note(|| format!("rule: {}", rule_label(&self.policy, canonical_rule)));
         if raw_rule != canonical_rule {
             trace.note(|| format!("raw path matches rule {} instead: the stricter outcome wins", rule_label(&self.policy, raw_rule)));
@@ -218,19 +234,24 @@ impl Guard {
         };
         let safe_method = is_safe_method(&request.method);
         let mut session: Option<Session> = None;
-        let mut evaluate = |guard: &mut Guard, rule: Option<usize>, trace: &mut Trace| {
-            guard.evaluate_rule(rule, &url, &headers, (document, safe_method), &source, &mut session, context, trace)
+        // `last`: no other evaluation follows, so the session can be moved into the decision.
+        let mut evaluate = |guard: &mut Guard, rule: Option<usize>, trace: &mut Trace, last: bool| {
+            let slot = SessionSlot { session: &mut session, last };
+            guard.evaluate_rule(rule, &url, &headers, (document, safe_method), &source, slot, context, trace)
         };
-        let primary = evaluate(self, canonical_rule, trace);
+        let primary = evaluate(self, canonical_rule, trace, raw_rule == canonical_rule);
         if raw_rule == canonical_rule {
             return primary;
         }
-        let secondary = evaluate(self, raw_rule, trace);
+        let secondary = evaluate(self, raw_rule, trace, true);
         if secondary.action.severity() > primary.action.severity() { secondary } else { primary }
     }
 
     fn first_rule(&self, path: &str) -> Option<usize> {
-        self.policy.routes.iter().position(|rule| rule.matcher.matches(path))
+        // Normalised once for every rule; a malformed path matches nothing (`matches` answers
+        // false too), and canonicalisation has refused it already anyway.
+        let path = PreparedPath::new(path).ok()?;
+        self.policy.routes.iter().position(|rule| rule.matcher.matches_prepared(&path))
     }
 
     fn is_webhook_rule(&self, index: usize) -> bool {
@@ -245,10 +266,11 @@ impl Guard {
         headers: &Headers,
         (document, safe_method): (bool, bool),
         source: &SessionSource,
-        session: &mut Option<Session>,
+        slot: SessionSlot,
         context: &DecideContext,
         trace: &mut Trace,
     ) -> Decision {
+        let SessionSlot { session, last } = slot;
         // Owned copies of what the rule says, so the session can be computed (which needs `&mut self`).
         let (rule_name, requirements, hide) = match rule_index.and_then(|i| self.policy.routes.get(i)) {
             None => match self.policy.default {
@@ -278,7 +300,10 @@ impl Guard {
                 Access::Require(requirements) => (Some(rule.name.clone()), requirements.clone(), rule.hide),
             },
         };
-        let session = self.session(source, headers, session, context).clone();
+        self.session(source, headers, session, context);
+        let session = if last { session.take() } else { session.clone() };
+        // `session()` has just filled the slot; were it empty, signed out is the fail-closed answer.
+        let session = session.unwrap_or(Session::SignedOut { reason: "signed-out".into(), token_sent: false });
         let auth = match session {
             Session::SignedIn(auth) if auth.session_status.as_deref() == Some("pending") => {
                 trace.note(|| "session is pending (sts: pending): not signed in for protected routes".into());
@@ -412,6 +437,13 @@ impl Guard {
         }
         decision
     }
+}
+
+/// The session of one decision, computed on first need and shared by the (at most two) rule
+/// evaluations; the last one takes it instead of cloning it.
+struct SessionSlot<'s> {
+    session: &'s mut Option<Session>,
+    last: bool,
 }
 
 impl Session {

@@ -5,6 +5,7 @@ mod guard;
 pub mod outcome;
 pub mod request;
 mod session;
+pub mod wire;
 
 pub use guard::{Guard, GuardOptions};
 pub use outcome::{Action, Decision};

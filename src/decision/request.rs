@@ -1,6 +1,8 @@
 //! What the pipeline needs to know about a request: URL parts, header lookups, whether it is a
 //! document navigation or an API call, and the CSRF / content-type checks.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 /// One request as it crosses the boundary: method, absolute URL, headers (names any case).
@@ -17,31 +19,80 @@ pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 pub const MAX_COOKIE_BYTES: usize = 16 * 1024;
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
+/// Every header name the decision reads (lower case). The JS shim sends only these (in any
+/// case) across the wasm boundary, plus the byte count of the rest for the size limit; a lookup
+/// of a name missing here fails debug builds (and so the tests), so the list cannot fall behind.
+/// `svix-*` / `webhook-*`: the webhook signature check (`crate::webhook`) reads them by name.
+pub const DECISION_HEADERS: &[&str] = &[
+    "accept",
+    "authorization",
+    "content-length",
+    "content-type",
+    "cookie",
+    "next-action",
+    "origin",
+    "rsc",
+    "sec-fetch-dest",
+    "sec-fetch-site",
+    "svix-id",
+    "svix-signature",
+    "svix-timestamp",
+    "webhook-id",
+    "webhook-signature",
+    "webhook-timestamp",
+    "x-middleware-subrequest",
+];
+
 /// Header names lower-cased once; lookups are linear (requests carry few headers).
 pub struct Headers<'a> {
-    entries: Vec<(String, &'a str)>,
+    entries: Vec<(Cow<'a, str>, &'a str)>,
+    /// Bytes of headers the caller left out because the decision never reads them.
+    omitted_bytes: usize,
 }
 
 impl<'a> Headers<'a> {
     pub fn new(pairs: &'a [(String, String)]) -> Self {
-        Headers { entries: pairs.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.as_str())).collect() }
+        Headers::with_omitted(pairs, 0)
+    }
+
+    /// `pairs` plus `omitted_bytes` of other headers (names and values, UTF-8) that only count
+    /// towards the size limit.
+    pub fn with_omitted(pairs: &'a [(String, String)], omitted_bytes: usize) -> Self {
+        let entries = pairs.iter().map(|(k, v)| (lower_ascii(k), v.as_str())).collect();
+        Headers { entries, omitted_bytes }
     }
 
     pub fn get(&self, name: &str) -> Option<&'a str> {
+        debug_assert_read(name);
         self.entries.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
     }
 
     pub fn has(&self, name: &str) -> bool {
+        debug_assert_read(name);
         self.entries.iter().any(|(k, _)| k == name)
     }
 
     pub fn total_bytes(&self) -> usize {
-        self.entries.iter().map(|(k, v)| k.len() + v.len()).sum()
+        self.entries.iter().fold(self.omitted_bytes, |sum, (k, v)| sum.saturating_add(k.len() + v.len()))
     }
 
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &'a str)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), *v))
+        self.entries.iter().map(|(k, v)| (k.as_ref(), *v))
     }
+}
+
+fn lower_ascii(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// A read of a header the JS shim would not send is a bug that only shows in wasm: caught here
+/// in every debug build instead.
+fn debug_assert_read(name: &str) {
+    debug_assert!(DECISION_HEADERS.contains(&name), "the decision reads header {name:?}: add it to DECISION_HEADERS");
 }
 
 /// The parts of an absolute http(s) URL the decision needs. The JS shim passes `URL.href`, already

@@ -18,4 +18,4 @@ pub mod pattern;
 
 pub use canonical::{canonicalize_path, PathError};
 pub use next_url::next_url_pathname;
-pub use pattern::{compile_pattern, MalformedPath, PatternError, RouteMatcher};
+pub use pattern::{compile_pattern, MalformedPath, PatternError, PreparedPath, RouteMatcher};

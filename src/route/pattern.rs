@@ -13,7 +13,7 @@ use regex_lite::{Regex, RegexBuilder};
 
 use super::decode_uri::clerk_normalize_path;
 use super::emit::{emit, utf16_haystack};
-use super::js_regex::{parse, RegexError};
+use super::js_regex::{parse, Node, RegexError};
 use super::path_to_regexp::regexp_source;
 
 const DOCS: &str = "Consult the documentation of path-to-regexp here: https://github.com/pillarjs/path-to-regexp/tree/6.x";
@@ -50,42 +50,86 @@ impl fmt::Display for MalformedPath {
 
 #[derive(Clone, Debug)]
 pub struct RouteMatcher {
-    regexes: Vec<Regex>,
+    patterns: Vec<CompiledPattern>,
+}
+
+/// A path as every pattern reads it: Clerk's `normalizePath`, then the UTF-16 view the regexes
+/// match. Prepared once, tested against any number of matchers.
+pub struct PreparedPath {
+    haystack: String,
+    /// Chars of the haystack (one per UTF-16 code unit of the path).
+    units: usize,
+}
+
+impl PreparedPath {
+    /// Clerk's normalisation of a WHATWG pathname; its `MalformedURLError` when an escape is malformed.
+    pub fn new(pathname: &str) -> Result<PreparedPath, MalformedPath> {
+        let normalized = clerk_normalize_path(pathname).ok_or_else(|| MalformedPath {
+            message: format!("Malformed encoding in URL path: {pathname}"),
+        })?;
+        let haystack = match utf16_haystack(&normalized) {
+            std::borrow::Cow::Borrowed(_) => normalized,
+            std::borrow::Cow::Owned(view) => view,
+        };
+        let units = if haystack.is_ascii() { haystack.len() } else { haystack.chars().count() };
+        Ok(PreparedPath { haystack, units })
+    }
+}
+
+#[derive(Clone, Debug)]
+struct CompiledPattern {
+    regex: Regex,
+    /// What every match must start with, one ASCII set per leading code unit (see `prefilter`).
+    prefix: Vec<u128>,
+    /// For a regex anchored at both ends: how many code units a matching path can have.
+    lengths: Option<(usize, Option<usize>)>,
+}
+
+impl CompiledPattern {
+    fn is_match(&self, path: &PreparedPath) -> bool {
+        if let Some((min, max)) = self.lengths {
+            if path.units < min || max.is_some_and(|max| path.units > max) {
+                return false;
+            }
+        }
+        let haystack = path.haystack.as_str();
+        let bytes = haystack.as_bytes();
+        // A non-ASCII byte is never in an ASCII set, so comparing bytes is comparing code units.
+        let prefix_holds = bytes.len() >= self.prefix.len()
+            && self.prefix.iter().zip(bytes).all(|(set, &byte)| byte < 128 && set & (1u128 << byte) != 0);
+        prefix_holds && self.regex.is_match(haystack)
+    }
 }
 
 impl RouteMatcher {
     /// Compiles every non-empty pattern (Clerk drops falsy entries); the first invalid or
     /// unsupported pattern is the error.
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<RouteMatcher, PatternError> {
-        let regexes = patterns
+        let patterns = patterns
             .iter()
             .map(AsRef::as_ref)
             .filter(|p| !p.is_empty())
-            .map(compile_pattern)
+            .map(compile)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(RouteMatcher { regexes })
+        Ok(RouteMatcher { patterns })
     }
 
     /// Number of compiled patterns.
     pub fn len(&self) -> usize {
-        self.regexes.len()
+        self.patterns.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.regexes.is_empty()
+        self.patterns.is_empty()
     }
 
     /// Clerk's answer for a WHATWG pathname (`req.nextUrl.pathname`), including its throw on a
     /// malformed escape. Like Clerk, a matcher without patterns never looks at the path.
     pub fn try_matches(&self, pathname: &str) -> Result<bool, MalformedPath> {
-        if self.regexes.is_empty() {
+        if self.patterns.is_empty() {
             return Ok(false);
         }
-        let normalized = clerk_normalize_path(pathname).ok_or_else(|| MalformedPath {
-            message: format!("Malformed encoding in URL path: {pathname}"),
-        })?;
-        let haystack = utf16_haystack(&normalized);
-        Ok(self.regexes.iter().any(|re| re.is_match(&haystack)))
+        Ok(self.matches_prepared(&PreparedPath::new(pathname)?))
     }
 
     /// `try_matches` with a malformed path answered `false`. Callers deciding access must reject
@@ -93,10 +137,102 @@ impl RouteMatcher {
     pub fn matches(&self, pathname: &str) -> bool {
         self.try_matches(pathname).unwrap_or(false)
     }
+
+    /// The answer for a path already prepared (for several matchers over one path).
+    pub fn matches_prepared(&self, path: &PreparedPath) -> bool {
+        self.patterns.iter().any(|pattern| pattern.is_match(path))
+    }
+}
+
+/// The leading code units every match must start with, when the regex is anchored (`^` first)
+/// and begins with single-unit sets of ASCII only: for `^\/admin(?:…)` the sets of `/`, `a|A`,
+/// `d|D`, … A haystack failing them cannot match, so the regex need not run; one that passes
+/// still goes through the regex, so answers are the regex's own. Stops at the first node that is
+/// not such a set (a group, a repetition, a set with non-ASCII members).
+fn prefilter(ast: &Node) -> Vec<u128> {
+    let mut prefix = Vec::new();
+    if let Node::Seq(items) = ast {
+        if let Some((Node::Start, rest)) = items.split_first() {
+            for item in rest {
+                if !leading_sets(item, &mut prefix) {
+                    break;
+                }
+            }
+        }
+    }
+    prefix
+}
+
+/// Appends the ASCII sets `node` starts with; true when the whole node was such sets.
+fn leading_sets(node: &Node, prefix: &mut Vec<u128>) -> bool {
+    match node {
+        Node::Set(set) => match ascii_mask(set.ranges()) {
+            Some(mask) => {
+                prefix.push(mask);
+                true
+            }
+            None => false,
+        },
+        Node::Seq(items) => items.iter().all(|item| leading_sets(item, prefix)),
+        _ => false,
+    }
+}
+
+/// The lengths (in code units) a whole-haystack match can have, when the regex is `^…$` at the
+/// top: every match then spans the path. Assertions and lookaheads count as zero width, which
+/// only widens the bounds, so a path outside them cannot match.
+fn whole_match_lengths(ast: &Node) -> Option<(usize, Option<usize>)> {
+    let Node::Seq(items) = ast else { return None };
+    if !matches!(items.first(), Some(Node::Start)) || !matches!(items.last(), Some(Node::End)) {
+        return None;
+    }
+    Some(length_bounds(ast))
+}
+
+fn length_bounds(node: &Node) -> (usize, Option<usize>) {
+    match node {
+        Node::Set(_) => (1, Some(1)),
+        Node::Seq(items) => items.iter().map(length_bounds).fold((0, Some(0)), |(min, max), (lo, hi)| {
+            (min.saturating_add(lo), max.zip(hi).and_then(|(a, b)| a.checked_add(b)))
+        }),
+        Node::Alt(alternatives) => {
+            let bounds: Vec<_> = alternatives.iter().map(length_bounds).collect();
+            let min = bounds.iter().map(|b| b.0).min().unwrap_or(0);
+            let max = bounds.iter().try_fold(0usize, |acc, b| b.1.map(|hi| acc.max(hi)));
+            (min, max)
+        }
+        Node::Repeat { node, min, max } => {
+            let (lo, hi) = length_bounds(node);
+            let repeat_max = max.and_then(|m| hi.and_then(|hi| hi.checked_mul(m as usize)));
+            // An unbounded repeat of something that can be empty is still bounded by 0 if `hi == Some(0)`.
+            let repeat_max = if hi == Some(0) { Some(0) } else { repeat_max };
+            (lo.saturating_mul(*min as usize), repeat_max)
+        }
+        Node::Start | Node::End | Node::WordBoundary { .. } | Node::LookAhead { .. } => (0, Some(0)),
+        // Never in a compiled pattern; unknown width, so no bound.
+        Node::Unsupported => (0, None),
+    }
+}
+
+fn ascii_mask(ranges: &[(u32, u32)]) -> Option<u128> {
+    let mut mask = 0u128;
+    for &(low, high) in ranges {
+        if high >= 128 || low > high {
+            return None;
+        }
+        for unit in low..=high {
+            mask |= 1u128 << unit;
+        }
+    }
+    (mask != 0).then_some(mask)
 }
 
 /// One pattern → its linear-time regex, or Clerk's error for it.
 pub fn compile_pattern(pattern: &str) -> Result<Regex, PatternError> {
+    compile(pattern).map(|compiled| compiled.regex)
+}
+
+fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
     let fail = |detail: String, unsupported: Option<String>| PatternError {
         pattern: pattern.to_string(),
         message: format!("Invalid path: {pattern}.\n{DOCS}\n{detail}"),
@@ -119,8 +255,69 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, PatternError> {
         RegexError::Unsupported(construct) => refuse(construct),
     })?;
     let translated = emit(&ast).map_err(refuse)?;
-    RegexBuilder::new(&translated)
+    let regex = RegexBuilder::new(&translated)
         .nest_limit(200)
         .build()
-        .map_err(|_| refuse("a pattern this large".to_string()))
+        .map_err(|_| refuse("a pattern this large".to_string()))?;
+    Ok(CompiledPattern { regex, prefix: prefilter(&ast), lengths: whole_match_lengths(&ast) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATTERNS: &[&str] = &[
+        "/", "/about", "/admin(.*)", "/api/admin(.*)", "/sign-in(.*)", "/org/:slug(.*)", "/:id", "(.*)", "/a|b",
+        "/K(.*)", "/s", "/files/:path*", "/x/:y?", "/(a|b)c", "/ſ", "/é(.*)", "/{a}b", "/[a-z]+", "/a\\.b", "/:a/:b", "/api/:x+", "/a(b)?c", "/(\\d{2,3})", "/x{0}y",
+    ];
+
+    fn paths() -> Vec<String> {
+        let mut paths: Vec<String> = ["", "/", "/About", "/ABOUT/", "/admin", "/Admin/users", "/adm", "/api/admin/x", "/sign-in#x",
+            "/org/acme/x", "/k", "/K/x", "/\u{212a}/x", "/S", "/\u{17f}", "/é", "/É/x", "/ab", "/bc", "/a.b", "/aXb", "/files/a/b", "/x", "/x/1", "/12", "/123", "/1234", "/xy", "/a/b", "/api/x/y", "/abc", "/ac"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        // Every pattern's prefix, cut and bent at each position.
+        let mut state = 0x9e37_79b9u64;
+        for _ in 0..400 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let base = paths[(state >> 33) as usize % paths.len()].clone();
+            let cut = (state >> 17) as usize % (base.len() + 1);
+            let mut path: String = base.chars().take(cut).collect();
+            path.push(['a', 'Z', '/', '-', 'é', '\u{212a}', '?', '#'][(state >> 9) as usize % 8]);
+            paths.push(path);
+        }
+        paths
+    }
+
+    #[test]
+    fn the_prefilter_never_changes_an_answer() {
+        for pattern in PATTERNS {
+            let Ok(compiled) = compile(pattern) else { continue };
+            for path in paths() {
+                let Ok(prepared) = PreparedPath::new(&path) else { continue };
+                assert_eq!(
+                    compiled.is_match(&prepared),
+                    compiled.regex.is_match(&prepared.haystack),
+                    "{pattern} on {path}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn prefixes_stop_at_the_first_non_literal() {
+        let length = |pattern: &str| compile(pattern).map(|c| c.prefix.len()).unwrap_or(usize::MAX);
+        assert_eq!(length("/admin(.*)"), "/admin".len());
+        assert_eq!(length("/org/:slug(.*)"), "/org/".len());
+        assert_eq!(length("/:id"), 1);
+        assert_eq!(length("(.*)"), 0);
+        assert_eq!(length("/é(.*)"), 1, "a set with non-ASCII members ends the prefix");
+        let bounds = |pattern: &str| compile(pattern).ok().and_then(|c| c.lengths);
+        assert_eq!(bounds("/"), Some((1, Some(2))), "`/` and an optional trailing `/`, `#` or `?`");
+        assert_eq!(bounds("/admin(.*)"), Some((6, None)));
+        let admin = compile("/admin").map(|c| c.prefix).unwrap_or_default();
+        let a = admin.get(1).copied().unwrap_or(0);
+        assert!(a & (1 << b'a') != 0 && a & (1 << b'A') != 0 && a.count_ones() == 2, "case-folded as the regex is");
+    }
 }

@@ -1,4 +1,4 @@
-//! A bounded cache of successful verifications, keyed by the SHA-256 of the token.
+//! A bounded cache of successful verifications, keyed by the token itself.
 //!
 //! The cache only skips the RSA signature check. A hit re-runs the checks that depend on the
 //! caller's options and clock (`typ`, `sub`, `aud`, `azp`, `iss`, `exp`, `nbf`, `iat`), so a token
@@ -7,33 +7,41 @@
 //! evicted by CLOCK (second chance) when the entry count or the byte budget is exceeded.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::error::TokenError;
 use super::keys::KeySet;
 use super::verify::{check_header_after_key, decode_token, validate_claims_with_issuer, verify_token_with_issuer};
 use super::verify::{Claims, VerifyOptions};
 
-type TokenDigest = [u8; 32];
-
 /// An entry belongs to one token and one key set (a token verified against other keys is
-/// another question with possibly another answer).
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct CacheKey {
-    digest: TokenDigest,
-    key_set_id: u64,
-}
-
-impl Hash for CacheKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        // The digest is uniform already: eight of its bytes, mixed with the key set, suffice.
-        let [a, b, c, d, e, f, g, h, ..] = self.digest;
-        state.write_u64(u64::from_le_bytes([a, b, c, d, e, f, g, h]) ^ self.key_set_id.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+/// another question with possibly another answer). It is found by a fast 64-bit hash of both and
+/// accepted only when the whole token and the key set are equal, so a hash collision can only
+/// cost a verification, never answer for another token. Hashing needs no resistance to chosen
+/// inputs: only tokens whose signature verified are ever stored, so a forger cannot fill a bucket.
+fn entry_hash(token: &str, key_set_id: u64) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let bytes = token.as_bytes();
+    let mut hash = key_set_id.wrapping_mul(K) ^ (bytes.len() as u64);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(self::word(word));
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(K);
     }
+    let mut last = [0u8; 8];
+    for (slot, byte) in last.iter_mut().zip(words.remainder()) {
+        *slot = *byte;
+    }
+    hash = (hash.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(K);
+    // Final avalanche (MurmurHash3's fmix64): the map uses both the low and the high bits.
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
 }
 
 /// Size limits. `max_bytes` counts an estimate of each entry's memory (token length based).
@@ -50,7 +58,9 @@ impl Default for CacheLimits {
 }
 
 struct Entry {
-    key: CacheKey,
+    hash: u64,
+    token: Box<str>,
+    key_set_id: u64,
     header: Value,
     claims: Arc<Claims>,
     /// `exp − clockSkew` at insertion, in ms.
@@ -64,7 +74,8 @@ pub struct TokenCache {
     limits: CacheLimits,
     slots: Vec<Option<Entry>>,
     free: Vec<usize>,
-    index: HashMap<CacheKey, usize, BuildHasherDefault<DigestHasher>>,
+    /// One slot per hash: a colliding token replaces the entry (see `entry_hash`).
+    index: HashMap<u64, usize, BuildHasherDefault<PassThroughHasher>>,
     hand: usize,
     bytes: usize,
     stats: CacheStats,
@@ -80,10 +91,11 @@ pub struct CacheStats {
     pub evictions: u64,
 }
 
-/// Per-entry bookkeeping (digest, index, slot, header) on top of the token-proportional part.
+/// Per-entry bookkeeping (hash, index, slot, header) on top of the token-proportional part.
 const ENTRY_OVERHEAD: usize = 256;
-/// A parsed claims map takes a few times its JSON text; the token is ≥ 4/3 of that text.
-const BYTES_PER_TOKEN_BYTE: usize = 3;
+/// The token's own copy, plus a parsed claims map (a few times its JSON text; the token is ≥ 4/3
+/// of that text).
+const BYTES_PER_TOKEN_BYTE: usize = 4;
 
 impl TokenCache {
     pub fn new(limits: CacheLimits) -> TokenCache {
@@ -140,10 +152,15 @@ impl TokenCache {
         options: &VerifyOptions,
         mut issuer_predicate: Option<&mut dyn FnMut(&str) -> bool>,
     ) -> Result<Arc<Claims>, TokenError> {
-        let key = CacheKey { digest: Sha256::digest(token.as_bytes()).into(), key_set_id: keys.id() };
+        let key_set_id = keys.id();
+        let hash = entry_hash(token, key_set_id);
         let now = options.now_ms as f64;
-        if let Some(slot) = self.index.get(&key).copied() {
-            let usable = self.slots.get(slot).and_then(Option::as_ref).is_some_and(|e| now < e.valid_until_ms);
+        if let Some(slot) = self.index.get(&hash).copied() {
+            let (same, usable) = match self.slots.get(slot).and_then(Option::as_ref) {
+                Some(e) if e.key_set_id == key_set_id && same_token(&e.token, token) => (true, now < e.valid_until_ms),
+                // Another token with the same hash: a miss; storing this one replaces it.
+                _ => (false, false),
+            };
             if usable {
                 self.stats.hits += 1;
                 let verdict = match self.slots.get_mut(slot).and_then(Option::as_mut) {
@@ -159,7 +176,9 @@ impl TokenCache {
                 // the entry stays for callers (or clocks) it still satisfies.
                 return verdict;
             }
-            self.remove(slot);
+            if same {
+                self.remove(slot);
+            }
         }
 
         self.stats.misses += 1;
@@ -170,7 +189,9 @@ impl TokenCache {
                 // The header decoded fine moments ago; a failure here only means "don't cache".
                 if let Ok(decoded) = decode_token(token) {
                     self.insert(Entry {
-                        key,
+                        hash,
+                        token: token.into(),
+                        key_set_id,
                         header: decoded.header,
                         claims: Arc::clone(&claims),
                         valid_until_ms,
@@ -187,6 +208,9 @@ impl TokenCache {
         if self.limits.max_entries == 0 || entry.cost > self.limits.max_bytes {
             return;
         }
+        if let Some(colliding) = self.index.get(&entry.hash).copied() {
+            self.remove(colliding);
+        }
         while self.index.len() >= self.limits.max_entries || self.bytes + entry.cost > self.limits.max_bytes {
             if !self.evict_one() {
                 return;
@@ -200,7 +224,7 @@ impl TokenCache {
             }
         };
         self.bytes += entry.cost;
-        self.index.insert(entry.key, slot);
+        self.index.insert(entry.hash, slot);
         if let Some(place) = self.slots.get_mut(slot) {
             *place = Some(entry);
         }
@@ -231,7 +255,7 @@ impl TokenCache {
 
     fn remove(&mut self, slot: usize) {
         if let Some(entry) = self.slots.get_mut(slot).and_then(Option::take) {
-            self.index.remove(&entry.key);
+            self.index.remove(&entry.hash);
             self.bytes = self.bytes.saturating_sub(entry.cost);
             self.free.push(slot);
         }
@@ -246,22 +270,72 @@ fn reborrow<'a>(predicate: &'a mut Option<&mut dyn FnMut(&str) -> bool>) -> Opti
     }
 }
 
-/// [`CacheKey`] hashes itself to one uniform u64: the hasher only passes it through.
-#[derive(Default)]
-struct DigestHasher(u64);
+/// `a == b`, eight bytes at a time: wasm's `memcmp` goes byte by byte, and a session token is
+/// about a kilobyte.
+fn same_token(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tails_equal = a_words.remainder() == b_words.remainder();
+    tails_equal && a_words.zip(b_words).all(|(x, y)| u64::from_ne_bytes(word(x)) == u64::from_ne_bytes(word(y)))
+}
 
-impl Hasher for DigestHasher {
+fn word(bytes: &[u8]) -> [u8; 8] {
+    <[u8; 8]>::try_from(bytes).unwrap_or_default()
+}
+
+/// The index keys are `entry_hash` values, uniform already: the hasher passes them through.
+#[derive(Default)]
+struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write_u64(&mut self, value: u64) {
-        self.0 ^= value;
+        self.0 = value;
     }
 
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{entry_hash, same_token};
+
+    #[test]
+    fn the_hash_covers_every_byte_and_the_key_set() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln";
+        let base = entry_hash(token, 1);
+        assert_ne!(base, entry_hash(token, 2));
+        for at in 0..token.len() {
+            let mut changed = token.as_bytes().to_vec();
+            changed[at] ^= 1;
+            let changed = String::from_utf8(changed).expect("ASCII");
+            assert_ne!(base, entry_hash(&changed, 1), "byte {at}");
+        }
+        assert_ne!(entry_hash("", 1), entry_hash("\0", 1));
+    }
+
+    #[test]
+    fn token_equality_is_byte_equality() {
+        let token: String = (0..203u32).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        assert!(same_token(&token, &token.clone()));
+        for len in [0, 1, 7, 8, 9, 16, 202] {
+            assert!(same_token(&token[..len], &token[..len]));
+            assert!(!same_token(&token[..len], &token[..len + 1]));
+        }
+        for at in 0..token.len() {
+            let mut changed = token.clone().into_bytes();
+            changed[at] = b'-';
+            assert!(!same_token(&token, &String::from_utf8(changed).expect("ASCII")), "byte {at}");
         }
     }
 }

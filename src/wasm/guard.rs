@@ -1,9 +1,15 @@
-//! JS `createGuard` / `validatePolicy`: JSON text in (policies and options are data), records out.
+//! JS `createGuard` / `validatePolicy`: JSON text in (policies and options are data), JSON out.
+//!
+//! A decision crosses the boundary as one UTF-8 buffer in (`decision::wire`, copied in one
+//! memcpy) and the Decision's JSON text out, which the shim turns into an object with
+//! `JSON.parse`. Walking JS objects field by field from wasm (serde-wasm-bindgen) cost more than
+//! the decision itself, and so did passing a long JS string (wasm-bindgen copies it unit by unit).
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use crate::decision::{DecideContext, Decision, Guard, GuardOptions, RequestRecord};
+use crate::decision::request::DECISION_HEADERS;
+use crate::decision::wire;
+use crate::decision::{Decision, Guard, GuardOptions};
 use crate::policy::{read_policy_text, Diagnostic, Validation};
 
 #[wasm_bindgen]
@@ -11,27 +17,14 @@ pub struct WasmGuard {
     inner: Guard,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ContextRecord {
-    now_ms: f64,
-    /// True when Clerk's middleware supplied the session (then `claims: null` means signed out).
-    #[serde(default)]
-    from_clerk: bool,
-    #[serde(default)]
-    claims: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default)]
-    body: Option<String>,
+/// The JSON text of `value`; `null` (engine-unavailable in the shim) if it cannot be written.
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
+/// `value` as a JS value (via `JSON.parse`), for the rare calls that return data, not a decision.
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    // A failed conversion surfaces as null, which the JS side treats as engine-unavailable (deny).
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
-}
-
-fn diagnostics(errors: Vec<Diagnostic>) -> JsValue {
-    to_js(&errors)
+    js_sys::JSON::parse(&to_json(value)).unwrap_or(JsValue::NULL)
 }
 
 #[wasm_bindgen]
@@ -41,9 +34,9 @@ impl WasmGuard {
     #[wasm_bindgen(constructor)]
     pub fn new(options_json: &str) -> Result<WasmGuard, JsValue> {
         let options: GuardOptions = serde_json::from_str(options_json).map_err(|e| {
-            diagnostics(vec![Diagnostic { path: "options".into(), message: format!("invalid createGuard options: {e}") }])
+            to_js(&[Diagnostic { path: "options".into(), message: format!("invalid createGuard options: {e}") }])
         })?;
-        Guard::new(options).map(|inner| WasmGuard { inner }).map_err(diagnostics)
+        Guard::new(options).map(|inner| WasmGuard { inner }).map_err(|errors| to_js(&errors))
     }
 
     pub fn warnings(&self) -> JsValue {
@@ -56,42 +49,38 @@ impl WasmGuard {
         self.inner.policy().routes.iter().filter(|r| r.log).map(|r| r.name.clone()).collect()
     }
 
-    pub fn decide(&mut self, request: JsValue, context: JsValue) -> JsValue {
-        match read_inputs(request, context) {
-            Ok((request, context)) => to_js(&self.inner.decide(&request, &context)),
-            Err(decision) => to_js(&decision),
-        }
+    /// `input`: the wire record (see `wire`). Returns the Decision as JSON text.
+    pub fn decide(&mut self, input: &[u8]) -> String {
+        let decision = match wire::read_input(input) {
+            Ok(input) => self.inner.decide_with_omitted(&input.request, input.omitted_header_bytes, &input.context),
+            Err(decision) => decision,
+        };
+        to_json(&decision)
     }
 
-    pub fn explain(&mut self, request: JsValue, context: JsValue) -> JsValue {
+    /// Like `decide`; returns `{ decision, trace }` as JSON text.
+    pub fn explain(&mut self, input: &[u8]) -> String {
         #[derive(serde::Serialize)]
         struct Explained {
             decision: Decision,
             trace: Vec<String>,
         }
-        let explained = match read_inputs(request, context) {
-            Ok((request, context)) => {
-                let (decision, trace) = self.inner.explain(&request, &context);
+        let explained = match wire::read_input(input) {
+            Ok(input) => {
+                let (decision, trace) =
+                    self.inner.explain_with_omitted(&input.request, input.omitted_header_bytes, &input.context);
                 Explained { decision, trace }
             }
             Err(decision) => Explained { trace: vec![format!("bad request record: {}", decision.reason)], decision },
         };
-        to_js(&explained)
+        to_json(&explained)
     }
 }
 
-fn read_inputs(request: JsValue, context: JsValue) -> Result<(RequestRecord, DecideContext), Decision> {
-    let request: RequestRecord = serde_wasm_bindgen::from_value(request).map_err(|_| Decision::deny(400, "bad-request", None))?;
-    let context: ContextRecord = serde_wasm_bindgen::from_value(context).map_err(|_| Decision::deny(400, "bad-request", None))?;
-    let now_ms = if context.now_ms.is_finite() && context.now_ms >= 0.0 { context.now_ms as u64 } else { 0 };
-    Ok((
-        request,
-        DecideContext {
-            now_ms,
-            clerk_claims: context.from_clerk.then_some(context.claims),
-            body: context.body.map(String::into_bytes),
-        },
-    ))
+/// The header names the decision reads: the shim sends only these across the boundary.
+#[wasm_bindgen(js_name = decisionHeaders)]
+pub fn decision_headers() -> Vec<String> {
+    DECISION_HEADERS.iter().map(|name| name.to_string()).collect()
 }
 
 #[wasm_bindgen(js_name = validatePolicy)]

@@ -208,9 +208,9 @@ test("guard: a trap mid-decision → that request 503, the instance replaced, th
   assert.equal(guard.decide(request("/admin"), { now, claims: admin() }).action, "allow");
   const before = engineGeneration();
   exhaustMemory();
-  // The request record is read inside the decision (serde-wasm-bindgen): a large header value
-  // makes the core allocate there, and the allocation fails.
-  const huge = request("/admin", { "x-filler": "a".repeat(6 << 20) });
+  // The request record crosses into wasm memory: a large value of a header the decision reads
+  // (others stay in JS) makes the engine allocate there, and the allocation fails.
+  const huge = request("/admin", { accept: "a".repeat(6 << 20) });
   let decision;
   await capturingErrors(() => {
     decision = guard.decide(huge, { now, claims: admin() });
