@@ -219,6 +219,11 @@ fn default_deny_and_expired_or_pending_sessions() {
     assert_eq!((expired.status, expired.reason.as_str()), (401, "token-expired"));
     let pending = decide(&mut g, Who::User(json!({ "sts": "pending" })), "GET", "/dashboard", NAV);
     assert_eq!((pending.action, pending.reason.as_str()), (Action::Redirect, "session-pending"));
+    // As Clerk's redirectToSignIn: a pending session goes to the sign-in URL's /tasks page.
+    assert_eq!(
+        pending.location.as_deref(),
+        Some("https://app.example.com/sign-in/tasks?redirect_url=https%3A%2F%2Fapp.example.com%2Fdashboard")
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::outcome::{absolute, sign_in_location, Action, Decision};
+use super::outcome::{absolute, session_tasks_url, sign_in_location, Action, Decision};
 use super::request::{
     check_origin, is_document_request, is_json_content_type_ok, is_safe_method, is_under_prefix, parse_url, Headers,
     RequestRecord, UrlParts, MAX_COOKIE_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES,
@@ -366,7 +366,9 @@ impl Guard {
 
     fn signed_out(&self, document: bool, url: &UrlParts, reason: &str, token_sent: bool, rule: Option<&str>, hide: bool) -> Decision {
         if document && !hide {
-            let location = sign_in_location(&self.policy.sign_in_url, &url.origin, url.href);
+            // As Clerk's redirectToSignIn: a pending session is sent to finish its task.
+            let target = if reason == "session-pending" { session_tasks_url(&self.policy.sign_in_url) } else { self.policy.sign_in_url.clone() };
+            let location = sign_in_location(&target, &url.origin, url.href);
             return Decision::redirect(location, reason, rule);
         }
         if hide {

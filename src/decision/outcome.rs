@@ -93,6 +93,14 @@ pub fn sign_in_location(sign_in_url: &str, origin: &str, original_href: &str) ->
     format!("{without_fragment}{separator}redirect_url={}{fragment}", encode_uri_component(original_href))
 }
 
+/// Where Clerk sends a pending session (`sts: "pending"`, a session task to finish): the sign-in
+/// URL's `/tasks` page (@clerk/backend createRedirect appends `/tasks` to the sign-in URL).
+pub fn session_tasks_url(sign_in_url: &str) -> String {
+    let split_at = sign_in_url.find(['?', '#']).unwrap_or(sign_in_url.len());
+    let (path, rest) = sign_in_url.split_at(split_at);
+    format!("{}/tasks{rest}", path.trim_end_matches('/'))
+}
+
 pub fn absolute(url: &str, origin: &str) -> String {
     if url.starts_with('/') { format!("{origin}{url}") } else { url.to_string() }
 }
@@ -124,6 +132,13 @@ mod tests {
             sign_in_location("https://accounts.example.com/sign-in?x=1#top", "https://app.example.com", "https://app.example.com/"),
             "https://accounts.example.com/sign-in?x=1&redirect_url=https%3A%2F%2Fapp.example.com%2F#top"
         );
+    }
+
+    #[test]
+    fn pending_sessions_go_to_the_tasks_page() {
+        assert_eq!(session_tasks_url("/sign-in"), "/sign-in/tasks");
+        assert_eq!(session_tasks_url("/sign-in/"), "/sign-in/tasks");
+        assert_eq!(session_tasks_url("https://accounts.example.com/sign-in?x=1#top"), "https://accounts.example.com/sign-in/tasks?x=1#top");
     }
 
     #[test]

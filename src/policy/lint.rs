@@ -7,6 +7,7 @@ use super::validate::Diagnostic;
 pub(crate) fn lint_policy(policy: &Policy, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) {
     check_redirect_target(policy, "$.signInUrl", Some(&policy.sign_in_url), errors);
     check_redirect_target(policy, "$.unauthorizedUrl", policy.unauthorized_url.as_ref(), errors);
+    warn_uncovered_tasks_page(policy, warnings);
     warn_shadowed_rules(&policy.routes, warnings);
     warn_wide_public_rules(&policy.routes, warnings);
 }
@@ -28,6 +29,24 @@ fn check_redirect_target(policy: &Policy, path: &str, url: Option<&String>, erro
             path: path.into(),
             message: format!("\"{url}\" is covered by no rule, so the default denies it and redirecting there would loop; add it to a public rule"),
         }),
+    }
+}
+
+/// Pending sessions are sent to `<signInUrl>/tasks` (as Clerk does); if no public rule covers it,
+/// a pending user loops there. A warning, not an error: apps without session tasks never send one.
+fn warn_uncovered_tasks_page(policy: &Policy, warnings: &mut Vec<Diagnostic>) {
+    let url = &policy.sign_in_url;
+    if !url.starts_with('/') {
+        return;
+    }
+    let tasks = crate::decision::outcome::session_tasks_url(url);
+    let pathname = tasks.split(['?', '#']).next().unwrap_or(&tasks);
+    let covered = policy.routes.iter().find(|rule| rule.matcher.matches(pathname)).is_some_and(|rule| matches!(rule.access, Access::Public { .. }));
+    if !covered {
+        warnings.push(Diagnostic {
+            path: "$.signInUrl".into(),
+            message: format!("pending sessions (sts: \"pending\") are sent to \"{pathname}\" like Clerk does, but no public rule covers it; match the sign-in page with \"{}(.*)\"", url.split(['?', '#']).next().unwrap_or(url).trim_end_matches('/')),
+        });
     }
 }
 

@@ -122,14 +122,8 @@ export const BY_DESIGN = {
  * open and counted in its output. Each is a candidate fix in the core.
  */
 export const KNOWN_GAPS = {
-  /** A pending session (sts: "pending", e.g. an org must be chosen) on a document: Clerk redirects
-   *  to `${signInUrl}/tasks?redirect_url=…` (@clerk/backend createRedirect), edgeguard to
-   *  `${signInUrl}?redirect_url=…` (reason session-pending). Everything else about the two answers
-   *  is the same; a fix belongs in the core's signed-out redirect (src/decision/guard.rs). */
-  pendingSessionSignInNotTasks: (f) => f.decision?.reason === "session-pending" && f.ourVerdict === "signed-out"
-    && f.clerkVerdict === "signed-out" && f.clerk.startsWith("redirect ")
-    && new URL(f.clerk.slice(9)).pathname === `${SIGN_IN_URL}/tasks`
-    && (f.ours === f.clerk.replace(`${SIGN_IN_URL}/tasks?`, `${SIGN_IN_URL}?`) || !f.ourDocument),
+  // None open. (pendingSessionSignInNotTasks, the last one, was fixed in the core: a pending
+  // session on a document now goes to `${signInUrl}/tasks`, as Clerk's createRedirect does.)
 };
 
 /** The name of the predicate that explains a difference, or null. */
