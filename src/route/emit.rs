@@ -39,6 +39,16 @@ pub(crate) fn utf16_haystack(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The code unit a haystack char stands for (the inverse of `unit_char`).
+pub(crate) fn char_unit(c: char) -> u32 {
+    let scalar = c as u32;
+    if (SURROGATE_BASE..SURROGATE_BASE + 0x800).contains(&scalar) {
+        0xD800 + (scalar - SURROGATE_BASE)
+    } else {
+        scalar
+    }
+}
+
 fn unit_char(unit: u32) -> char {
     let scalar = if (0xD800..=0xDFFF).contains(&unit) {
         SURROGATE_BASE + (unit - 0xD800)

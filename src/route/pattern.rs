@@ -12,7 +12,8 @@ use std::fmt;
 use regex_lite::{Regex, RegexBuilder};
 
 use super::decode_uri::clerk_normalize_path;
-use super::emit::{emit, utf16_haystack};
+use super::charset::UnitSet;
+use super::emit::{char_unit, emit, utf16_haystack};
 use super::js_regex::{parse, Node, RegexError};
 use super::path_to_regexp::regexp_source;
 
@@ -83,6 +84,9 @@ struct CompiledPattern {
     prefix: Vec<u128>,
     /// For a regex anchored at both ends: how many code units a matching path can have.
     lengths: Option<(usize, Option<usize>)>,
+    /// For `^<prefix> S* T? … $` with every T inside S (Clerk's `/admin(.*)`): S. Then a path
+    /// matches exactly when it passes the prefix and every later unit is in S — no regex run.
+    wildcard_tail: Option<UnitSet>,
 }
 
 impl CompiledPattern {
@@ -97,7 +101,14 @@ impl CompiledPattern {
         // A non-ASCII byte is never in an ASCII set, so comparing bytes is comparing code units.
         let prefix_holds = bytes.len() >= self.prefix.len()
             && self.prefix.iter().zip(bytes).all(|(set, &byte)| byte < 128 && set & (1u128 << byte) != 0);
-        prefix_holds && self.regex.is_match(haystack)
+        if !prefix_holds {
+            return false;
+        }
+        match &self.wildcard_tail {
+            // The prefix is ASCII, so it ends at byte `prefix.len()` (a char boundary).
+            Some(tail) => haystack.get(self.prefix.len()..).is_some_and(|rest| rest.chars().all(|c| tail.contains(char_unit(c)))),
+            None => self.regex.is_match(haystack),
+        }
     }
 }
 
@@ -175,6 +186,48 @@ fn leading_sets(node: &Node, prefix: &mut Vec<u128>) -> bool {
         },
         Node::Seq(items) => items.iter().all(|item| leading_sets(item, prefix)),
         _ => false,
+    }
+}
+
+/// S when the regex is `^`, then exactly `prefix_len` single ASCII sets, then `S*`, then any
+/// number of optional single units from subsets of S, then `$` (groups flattened). A greedy `S*`
+/// can then take every remaining unit, so the regex matches exactly when all of them are in S.
+fn wildcard_tail(ast: &Node, prefix_len: usize) -> Option<UnitSet> {
+    let mut items = Vec::new();
+    flatten(ast, &mut items);
+    let (Node::Start, rest) = items.split_first()? else { return None };
+    let (leading, rest) = (rest.get(..prefix_len)?, rest.get(prefix_len..)?);
+    if !leading.iter().all(|item| matches!(item, Node::Set(set) if ascii_mask(set.ranges()).is_some())) {
+        return None;
+    }
+    let (Node::End, middle) = rest.split_last()? else { return None };
+    let (star, optionals) = middle.split_first()?;
+    let tail = single_set_repeat(star, 0, None)?;
+    let inside = |set: &UnitSet| set.difference(tail).is_empty();
+    optionals.iter().all(|item| single_set_repeat(item, 0, Some(1)).is_some_and(inside)).then(|| tail.clone())
+}
+
+fn flatten<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+    match node {
+        Node::Seq(items) => items.iter().for_each(|item| flatten(item, out)),
+        other => out.push(other),
+    }
+}
+
+/// The set of `Repeat { Set(set), min, max }` (the set possibly wrapped in one-item sequences).
+fn single_set_repeat(node: &Node, min: u32, max: Option<u32>) -> Option<&UnitSet> {
+    let Node::Repeat { node: body, min: m, max: x } = node else { return None };
+    if *m != min || *x != max {
+        return None;
+    }
+    let mut inner = body.as_ref();
+    while let Node::Seq(items) = inner {
+        let [only] = items.as_slice() else { return None };
+        inner = only;
+    }
+    match inner {
+        Node::Set(set) => Some(set),
+        _ => None,
     }
 }
 
@@ -259,7 +312,9 @@ fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
         .nest_limit(200)
         .build()
         .map_err(|_| refuse("a pattern this large".to_string()))?;
-    Ok(CompiledPattern { regex, prefix: prefilter(&ast), lengths: whole_match_lengths(&ast) })
+    let prefix = prefilter(&ast);
+    let wildcard_tail = wildcard_tail(&ast, prefix.len());
+    Ok(CompiledPattern { regex, wildcard_tail, prefix, lengths: whole_match_lengths(&ast) })
 }
 
 #[cfg(test)]
@@ -267,7 +322,7 @@ mod tests {
     use super::*;
 
     const PATTERNS: &[&str] = &[
-        "/", "/about", "/admin(.*)", "/api/admin(.*)", "/sign-in(.*)", "/org/:slug(.*)", "/:id", "(.*)", "/a|b",
+        "/", "/about", "/admin(.*)", "/api/admin(.*)", "/sign-in(.*)", "/org/:slug(.*)", "/:id", "(.*)", "/a|b", "/a(.+)", "/a/(.*)/b", "/(\\w*)", "/x([^/]*)",
         "/K(.*)", "/s", "/files/:path*", "/x/:y?", "/(a|b)c", "/ſ", "/é(.*)", "/{a}b", "/[a-z]+", "/a\\.b", "/:a/:b", "/api/:x+", "/a(b)?c", "/(\\d{2,3})", "/x{0}y",
     ];
 
@@ -284,7 +339,10 @@ mod tests {
             let base = paths[(state >> 33) as usize % paths.len()].clone();
             let cut = (state >> 17) as usize % (base.len() + 1);
             let mut path: String = base.chars().take(cut).collect();
-            path.push(['a', 'Z', '/', '-', 'é', '\u{212a}', '?', '#'][(state >> 9) as usize % 8]);
+            path.push(['a', 'Z', '/', '-', 'é', '\u{212a}', '?', '#', '\n', '\r', '\u{2028}', '\u{2029}', '😀', '\u{85}'][(state >> 9) as usize % 14]);
+            if (state >> 5) % 3 == 0 {
+                path.push_str(["x", "%0A", "%E2%80%A8", "/", "😀y", "\u{2029}z"][(state >> 40) as usize % 6]);
+            }
             paths.push(path);
         }
         paths
@@ -302,6 +360,18 @@ mod tests {
                     "{pattern} on {path}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn wildcard_tails_are_recognised_only_where_they_are_exact() {
+        let tail = |pattern: &str| compile(pattern).ok().and_then(|c| c.wildcard_tail);
+        let dot = tail("/admin(.*)").expect("`/admin(.*)` is a prefix and a wildcard");
+        assert!(!dot.contains(0x0A) && !dot.contains(0x0D) && !dot.contains(0x2028) && !dot.contains(0x2029));
+        assert!(dot.contains(u32::from(b'/')) && dot.contains(0xD83D), "`.` takes every other unit, lone surrogates too");
+        assert!(tail("(.*)").is_some() && tail("/api/admin(.*)").is_some() && tail("/org/:slug(.*)").is_some());
+        for pattern in ["/admin", "/a(.*)b", "/a(.+)", "/é(.*)", "/a/(.*)/b", "/(a|b)(.*)", "/files/:path*"] {
+            assert!(tail(pattern).is_none(), "{pattern}");
         }
     }
 
