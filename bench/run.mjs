@@ -66,18 +66,9 @@ try {
     results.signing = { tokens: pool.tokens.length, seconds: (Date.now() - signStarted) / 1000 };
   }
 
-  await section("size", async () => {
-    if (options.withNextBuild) {
-      if (!existsSync(path.join(exampleDir, "node_modules", "next", "package.json"))) {
-        throw new Error("--with-next-build needs the example's dependencies: run `bash scripts/setup.sh` first");
-      }
-      const { prepareExample } = await import("../tests/support/app-build.mjs");
-      log("next build of examples/nextjs-clerk (edge runtime)");
-      await prepareExample({ runtime: "edge" });
-    }
-    const middleware = middlewareSize(exampleDir);
-    return { wasm: wasmSize(), middleware: middleware ?? skipped("not measured: no build found (examples/nextjs-clerk/.next); run with --with-next-build") };
-  });
+  // The wasm size now; the example's middleware size at the end: a `next build` before the timed
+  // sections left this (virtual, 2-core) machine measurably slower for minutes afterwards.
+  await section("size", async () => ({ wasm: wasmSize(), middleware: skipped("measured at the end of the run") }));
   await section("startup", () => runStartup({ poolFile, config, log }));
 
   const refs = wanted("routes") || wanted("decisions") ? await loadReferencePackages() : null;
@@ -86,6 +77,22 @@ try {
   await section("decisions", () => runDecisions({ pool, refs, config, log }));
   await section("profile", () => runProfile({ poolFile, config, log }));
   await section("memory", () => runMemory({ poolFile, config, log }));
+  if (wanted("size") && results.size?.wasm) {
+    try {
+      if (options.withNextBuild) {
+        if (!existsSync(path.join(exampleDir, "node_modules", "next", "package.json"))) {
+          throw new Error("--with-next-build needs the example's dependencies: run `bash scripts/setup.sh` first");
+        }
+        const { prepareExample } = await import("../tests/support/app-build.mjs");
+        log("next build of examples/nextjs-clerk (edge runtime)");
+        await prepareExample({ runtime: "edge" });
+      }
+      results.size.middleware = middlewareSize(exampleDir) ?? skipped("not measured: no build found (examples/nextjs-clerk/.next); run with --with-next-build");
+    } catch (error) {
+      log(`size (middleware): FAILED — ${error.stack ?? error}`);
+      results.size.middleware = { failed: String(error.message ?? error).split("\n")[0] };
+    }
+  }
   await section("native", async () => {
     if (options.withCargoBench) await runCargoBench({ log });
     return readCriterion() ?? skipped("not measured in this run: no criterion results in target/criterion/decide; run `cargo bench --bench decide` (or `npm run bench -- --with-cargo-bench`)");
