@@ -25,23 +25,37 @@ pub const MODULUS_HEX: &str = "d6c3dd4ab44d84075cb2e74800aac4e18f3e325f518ebf956
 /// Per-input CPU budget (thread CPU time, so a busy machine does not cause false alarms):
 /// libFuzzer's own `-timeout` counts whole seconds only. Override: EDGEGUARD_FUZZ_MAX_MS.
 /// 10 ms, the issue's per-input limit, for everything a request pays.
-pub fn within_budget<T>(run: impl FnOnce() -> T) -> T {
+pub fn within_budget<T>(run: impl Fn() -> T) -> T {
     within_budget_of(10, run)
 }
 
 /// The same with another default budget, for work done once at start-up (a policy load): its cost
 /// is linear in the policy's size (~2 µs per pattern code unit natively, ~15x that under coverage
 /// instrumentation), so a 4 KB fuzz input may legitimately take more than a request's 10 ms.
-pub fn within_budget_of<T>(default_ms: u64, run: impl FnOnce() -> T) -> T {
+///
+/// An input over budget is measured twice more and fails only if every run is over: on this
+/// virtual machine the thread CPU clock also counts time the host steals from the vCPU (a 0.1 ms
+/// input was once measured at over 10 ms while another job built), and a truly slow input is
+/// slow every time.
+pub fn within_budget_of<T>(default_ms: u64, run: impl Fn() -> T) -> T {
     static LIMIT_MS: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
     let limit_ms = LIMIT_MS
         .get_or_init(|| std::env::var("EDGEGUARD_FUZZ_MAX_MS").ok().and_then(|v| v.parse::<u64>().ok()))
         .unwrap_or(default_ms);
     let limit = limit_ms * 1_000_000;
-    let started = thread_cpu_ns();
-    let out = run();
-    let spent = thread_cpu_ns().saturating_sub(started);
-    assert!(spent <= limit, "one input took {} µs of CPU (budget {} µs)", spent / 1000, limit / 1000);
+    let timed = || {
+        let started = thread_cpu_ns();
+        let out = run();
+        (out, thread_cpu_ns().saturating_sub(started))
+    };
+    let (out, mut fastest) = timed();
+    for _ in 0..2 {
+        if fastest <= limit {
+            break;
+        }
+        fastest = fastest.min(timed().1);
+    }
+    assert!(fastest <= limit, "one input took {} µs of CPU at best of 3 runs (budget {} µs)", fastest / 1000, limit / 1000);
     out
 }
 
