@@ -80,7 +80,7 @@ impl PreparedPath {
 #[derive(Clone, Debug)]
 struct CompiledPattern {
     regex: Regex,
-    /// What every match must start with, one ASCII set per leading code unit (see `prefilter`).
+    /// What every match must start with, one ASCII set per leading code unit (see `anchored_shape`).
     prefix: Vec<u128>,
     /// For a regex anchored at both ends: how many code units a matching path can have.
     lengths: Option<(usize, Option<usize>)>,
@@ -155,52 +155,34 @@ impl RouteMatcher {
     }
 }
 
-/// The leading code units every match must start with, when the regex is anchored (`^` first)
-/// and begins with single-unit sets of ASCII only: for `^\/admin(?:…)` the sets of `/`, `a|A`,
-/// `d|D`, … A haystack failing them cannot match, so the regex need not run; one that passes
-/// still goes through the regex, so answers are the regex's own. Stops at the first node that is
-/// not such a set (a group, a repetition, a set with non-ASCII members).
-fn prefilter(ast: &Node) -> Vec<u128> {
-    let mut prefix = Vec::new();
-    if let Node::Seq(items) = ast {
-        if let Some((Node::Start, rest)) = items.split_first() {
-            for item in rest {
-                if !leading_sets(item, &mut prefix) {
-                    break;
-                }
-            }
-        }
-    }
-    prefix
-}
-
-/// Appends the ASCII sets `node` starts with; true when the whole node was such sets.
-fn leading_sets(node: &Node, prefix: &mut Vec<u128>) -> bool {
-    match node {
-        Node::Set(set) => match ascii_mask(set.ranges()) {
-            Some(mask) => {
-                prefix.push(mask);
-                true
-            }
-            None => false,
-        },
-        Node::Seq(items) => items.iter().all(|item| leading_sets(item, prefix)),
-        _ => false,
-    }
-}
-
-/// S when the regex is `^`, then exactly `prefix_len` single ASCII sets, then `S*`, then any
-/// number of optional single units from subsets of S, then `$` (groups flattened). A greedy `S*`
-/// can then take every remaining unit, so the regex matches exactly when all of them are in S.
-fn wildcard_tail(ast: &Node, prefix_len: usize) -> Option<UnitSet> {
+/// What the regex's shape lets `is_match` decide without it, read off the top-level sequence
+/// (groups flattened) when the regex is anchored (`^` first):
+///
+/// - the prefix: the single-unit sets of ASCII only it starts with — for `^\/admin(?:…)` the sets
+///   of `/`, `a|A`, `d|D`, … A haystack failing them cannot match, so the regex need not run; one
+///   that passes still goes through the regex. It stops at the first item that is not such a set
+///   (a group, a repetition, a set with non-ASCII members);
+/// - the wildcard tail S, when what follows the prefix is exactly `S*`, then any number of
+///   optional single units from subsets of S, then `$`: a greedy `S*` can take every remaining
+///   unit, so the regex matches exactly when all of them are in S.
+fn anchored_shape(ast: &Node) -> (Vec<u128>, Option<UnitSet>) {
     let mut items = Vec::new();
     flatten(ast, &mut items);
-    let (Node::Start, rest) = items.split_first()? else { return None };
-    let (leading, rest) = (rest.get(..prefix_len)?, rest.get(prefix_len..)?);
-    if !leading.iter().all(|item| matches!(item, Node::Set(set) if ascii_mask(set.ranges()).is_some())) {
-        return None;
-    }
-    let (Node::End, middle) = rest.split_last()? else { return None };
+    let Some((Node::Start, rest)) = items.split_first() else { return (Vec::new(), None) };
+    let prefix: Vec<u128> = rest
+        .iter()
+        .map_while(|item| match item {
+            Node::Set(set) => ascii_mask(set.ranges()),
+            _ => None,
+        })
+        .collect();
+    let tail = rest.get(prefix.len()..).and_then(wildcard_tail);
+    (prefix, tail)
+}
+
+/// S for `S* T? … $` (every T inside S), the items after the prefix.
+fn wildcard_tail(after_prefix: &[&Node]) -> Option<UnitSet> {
+    let (Node::End, middle) = after_prefix.split_last()? else { return None };
     let (star, optionals) = middle.split_first()?;
     let tail = single_set_repeat(star, 0, None)?;
     let inside = |set: &UnitSet| set.difference(tail).is_empty();
@@ -312,8 +294,7 @@ fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
         .nest_limit(200)
         .build()
         .map_err(|_| refuse("a pattern this large".to_string()))?;
-    let prefix = prefilter(&ast);
-    let wildcard_tail = wildcard_tail(&ast, prefix.len());
+    let (prefix, wildcard_tail) = anchored_shape(&ast);
     Ok(CompiledPattern { regex, wildcard_tail, prefix, lengths: whole_match_lengths(&ast) })
 }
 
