@@ -152,3 +152,15 @@ fn shadowed_and_wide_rules_are_warnings() {
     assert!(warned.contains(&"$.routes[5]"), "shadowed rule not warned: {warned:?}");
     assert!(warned.contains(&"$.routes[0].match"), "wide public rule not warned: {warned:?}");
 }
+
+#[test]
+fn an_uncovered_session_tasks_page_is_a_warning() {
+    let tasks_warnings = |value: &Value| {
+        let (_, validation) = read_policy(value);
+        validation.warnings.into_iter().filter(|d| d.path == "$.signInUrl" && d.message.contains("/sign-in/tasks")).count()
+    };
+    assert_eq!(tasks_warnings(&design_policy()), 0, "`/sign-in(.*)` covers the tasks page");
+    let mut exact = design_policy();
+    exact["routes"][0]["match"] = json!(["/", "/about", "/sign-in", "/unauthorized"]);
+    assert_eq!(tasks_warnings(&exact), 1);
+}

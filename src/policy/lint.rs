@@ -18,9 +18,8 @@ fn check_redirect_target(policy: &Policy, path: &str, url: Option<&String>, erro
     if !url.starts_with('/') {
         return; // another origin (e.g. Clerk's Account Portal): not ours to cover
     }
-    let pathname = url.split(['?', '#']).next().unwrap_or(url);
-    match policy.routes.iter().find(|rule| rule.matcher.matches(pathname)) {
-        Some(rule) if matches!(rule.access, Access::Public { .. }) => {}
+    match covering_rule(policy, pathname_of(url)) {
+        Some(rule) if is_public(rule) => {}
         Some(rule) => errors.push(Diagnostic {
             path: path.into(),
             message: format!("\"{url}\" is covered by the non-public rule \"{}\": redirecting there would loop; add it to a public rule before that one", rule.name),
@@ -40,14 +39,30 @@ fn warn_uncovered_tasks_page(policy: &Policy, warnings: &mut Vec<Diagnostic>) {
         return;
     }
     let tasks = crate::decision::outcome::session_tasks_url(url);
-    let pathname = tasks.split(['?', '#']).next().unwrap_or(&tasks);
-    let covered = policy.routes.iter().find(|rule| rule.matcher.matches(pathname)).is_some_and(|rule| matches!(rule.access, Access::Public { .. }));
-    if !covered {
+    let pathname = pathname_of(&tasks);
+    if !covering_rule(policy, pathname).is_some_and(is_public) {
         warnings.push(Diagnostic {
             path: "$.signInUrl".into(),
-            message: format!("pending sessions (sts: \"pending\") are sent to \"{pathname}\" like Clerk does, but no public rule covers it; match the sign-in page with \"{}(.*)\"", url.split(['?', '#']).next().unwrap_or(url).trim_end_matches('/')),
+            message: format!(
+                "pending sessions (sts: \"pending\") are sent to \"{pathname}\" like Clerk does, but no public rule covers it; match the sign-in page with \"{}(.*)\"",
+                pathname_of(url).trim_end_matches('/')
+            ),
         });
     }
+}
+
+/// The rule that decides `pathname` (the first that matches), if any.
+fn covering_rule<'p>(policy: &'p Policy, pathname: &str) -> Option<&'p Rule> {
+    policy.routes.iter().find(|rule| rule.matcher.matches(pathname))
+}
+
+fn is_public(rule: &Rule) -> bool {
+    matches!(rule.access, Access::Public { .. })
+}
+
+/// The path of a same-origin URL (`/sign-in?x#y` → `/sign-in`).
+fn pathname_of(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// Sample paths a pattern surely matches, derived from its text: parameters get a sample value,
@@ -114,7 +129,7 @@ const PROBE_ADMIN: [&str; 2] = ["/admin", "/api/admin"];
 
 fn warn_wide_public_rules(rules: &[Rule], warnings: &mut Vec<Diagnostic>) {
     for (index, rule) in rules.iter().enumerate() {
-        if !matches!(rule.access, Access::Public { .. }) {
+        if !is_public(rule) {
             continue;
         }
         let path = format!("$.routes[{index}].match");
