@@ -367,7 +367,8 @@ impl Guard {
     fn signed_out(&self, document: bool, url: &UrlParts, reason: &str, token_sent: bool, rule: Option<&str>, hide: bool) -> Decision {
         if document && !hide {
             // As Clerk's redirectToSignIn: a pending session is sent to finish its task.
-            let target = if reason == "session-pending" { session_tasks_url(&self.policy.sign_in_url) } else { self.policy.sign_in_url.clone() };
+            let sign_in = self.policy.sign_in_url.as_str();
+            let target = if reason == "session-pending" { std::borrow::Cow::Owned(session_tasks_url(sign_in)) } else { std::borrow::Cow::Borrowed(sign_in) };
             let location = sign_in_location(&target, &url.origin, url.href);
             return Decision::redirect(location, reason, rule);
         }
