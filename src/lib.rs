@@ -11,3 +11,6 @@ pub mod decision;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+#[cfg(test)]
+mod test_rng;

@@ -254,13 +254,7 @@ mod tests {
             let set = UnitSet::unit(unit);
             assert_eq!(set.case_closure(), closure_by_scanning(&set), "unit {unit:#x}");
         }
-        let mut seed = 0x9e37_79b9_u32;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut next = crate::test_rng::xorshift32(0x9e37_79b9_u32);
         for _ in 0..2_000 {
             let mut set = UnitSet::empty();
             for _ in 0..(next() % 4 + 1) {
