@@ -1,5 +1,6 @@
-// The request as it crosses into the core: one JSON text holding only the headers the decision
-// reads (plus the byte count of the others, for the size limit). See src/decision/wire.rs.
+// The request as it crosses into the core: one UTF-8 buffer of length-prefixed items holding only
+// the headers the decision reads (plus the byte count of the others, for the size limit). See
+// src/decision/wire.rs.
 import { engine } from "./engine.js";
 
 export function toRequestRecord(request) {
