@@ -17,14 +17,10 @@ pub struct WasmGuard {
     inner: Guard,
 }
 
-/// The JSON text of `value`; `null` (engine-unavailable in the shim) if it cannot be written.
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
-}
 
 /// `value` as a JS value (via `JSON.parse`), for the rare calls that return data, not a decision.
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    js_sys::JSON::parse(&to_json(value)).unwrap_or(JsValue::NULL)
+    js_sys::JSON::parse(&super::json_text(value)).unwrap_or(JsValue::NULL)
 }
 
 #[wasm_bindgen]
@@ -55,7 +51,7 @@ impl WasmGuard {
             Ok(input) => self.inner.decide_with_omitted(&input.request, input.omitted_header_bytes, &input.context),
             Err(decision) => decision,
         };
-        to_json(&decision)
+        super::json_text(&decision)
     }
 
     /// Like `decide`; returns `{ decision, trace }` as JSON text.
@@ -73,7 +69,7 @@ impl WasmGuard {
             }
             Err(decision) => Explained { trace: vec![format!("bad request record: {}", decision.reason)], decision },
         };
-        to_json(&explained)
+        super::json_text(&explained)
     }
 }
 

@@ -44,7 +44,7 @@ pub fn route_compile(patterns: Vec<String>) -> Result<RouteMatcherHandle, String
                 message: &error.message,
                 unsupported: error.unsupported.as_deref(),
             };
-            json_text(&record)
+            super::json_text(&record)
         })
 }
 
@@ -73,11 +73,6 @@ pub fn route_canonicalize(pathname: &str) -> String {
             message: error.message,
         },
     };
-    json_text(&record)
+    super::json_text(&record)
 }
 
-/// These records are strings and booleans only, which always serialise; `"null"` would make
-/// the JS side fail closed rather than guess.
-fn json_text(record: &impl Serialize) -> String {
-    serde_json::to_string(record).unwrap_or_else(|_| "null".to_owned())
-}

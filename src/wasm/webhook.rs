@@ -27,21 +27,16 @@ impl Outcome {
     fn failed(error: WebhookError) -> Outcome {
         Outcome { ok: false, id: None, timestamp: None, reason: Some(error.reason), message: Some(error.message) }
     }
-
-    /// JSON text; `"null"` (which js/webhook.js treats as a failure) if it could not serialise.
-    fn into_json(self) -> String {
-        serde_json::to_string(&self).unwrap_or_else(|_| "null".to_owned())
-    }
 }
 
 /// JSON text of `{ ok: true }` or `{ ok: false, reason: "webhook-bad-secret", message }`.
 #[wasm_bindgen(js_name = webhookCheckSecret)]
 pub fn webhook_check_secret(secret: &str) -> String {
-    match WebhookSecret::parse(secret) {
+    let outcome = match WebhookSecret::parse(secret) {
         Ok(_) => Outcome { ok: true, id: None, timestamp: None, reason: None, message: None },
         Err(error) => Outcome::failed(error),
-    }
-    .into_json()
+    };
+    super::json_text(&outcome)
 }
 
 /// JSON text of `{ ok: true, id, timestamp }` or `{ ok: false, reason, message }`. `names[i]` goes with
@@ -61,7 +56,7 @@ pub fn webhook_verify(
         let options = WebhookOptions { tolerance_seconds: tolerance_seconds as i64, now_seconds: now_seconds as i64 };
         verify_webhook(&secret, &headers, body, &options)
     });
-    match outcome {
+    let outcome = match outcome {
         Ok(verified) => Outcome {
             ok: true,
             id: Some(verified.id),
@@ -70,8 +65,8 @@ pub fn webhook_verify(
             message: None,
         },
         Err(error) => Outcome::failed(error),
-    }
-    .into_json()
+    };
+    super::json_text(&outcome)
 }
 
 /// The core's bounded `MemoryReplayStore`, one per JS store object.
