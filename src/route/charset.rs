@@ -117,6 +117,21 @@ impl UnitSet {
         out
     }
 
+    /// `case_closure` of one unit (a literal under `i`): the unit and the members of its class.
+    pub(crate) fn unit_case_closure(unit: u32) -> UnitSet {
+        let mut set = UnitSet::unit(unit);
+        let index = case_index();
+        let start = index.members.partition_point(|&(member, _)| u32::from(member) < unit);
+        let class = match index.members.get(start) {
+            Some(&(member, class)) if u32::from(member) == unit => class,
+            _ => return set,
+        };
+        let members = index.classes.get(usize::from(class)).map_or(&[][..], Vec::as_slice);
+        set.ranges.extend(members.iter().map(|&m| (u32::from(m), u32::from(m))));
+        set.normalize();
+        set
+    }
+
     fn normalize(&mut self) {
         self.ranges.sort_unstable();
         let mut merged: Vec<(u32, u32)> = Vec::with_capacity(self.ranges.len());
@@ -253,6 +268,7 @@ mod tests {
         for unit in 0..=MAX_UNIT {
             let set = UnitSet::unit(unit);
             assert_eq!(set.case_closure(), closure_by_scanning(&set), "unit {unit:#x}");
+            assert_eq!(UnitSet::unit_case_closure(unit), closure_by_scanning(&set), "unit {unit:#x}, one-unit path");
         }
         let mut next = crate::test_rng::xorshift32(0x9e37_79b9_u32);
         for _ in 0..2_000 {

@@ -7,13 +7,13 @@
 
 use std::fmt::Write as _;
 
-use super::charset::UnitSet;
+use super::charset::{UnitSet, MAX_UNIT};
 use super::js_regex::Node;
 
 /// Where surrogate code units D800–DFFF live in the haystack (plane 16 private use).
 const SURROGATE_BASE: u32 = 0x10_0000;
 /// Counted repetition above this is refused: the automaton would grow past reason.
-const MAX_COUNT: u32 = 1000;
+pub(crate) const MAX_COUNT: u32 = 1000;
 /// A char that never occurs in a haystack: the empty set.
 const NEVER: &str = r"\x{10FFFF}";
 
@@ -61,6 +61,8 @@ fn unit_char(unit: u32) -> char {
 fn write_node(node: &Node, out: &mut String) -> Result<(), String> {
     match node {
         Node::Set(set) => write_set(set, out),
+        // Concatenation binds tighter than `|` and a repetition groups its own body, so a
+        // sequence needs no group of its own.
         Node::Seq(items) => write_seq(items, out)?,
         Node::Alt(alternatives) => {
             out.push_str("(?:");
@@ -79,9 +81,15 @@ fn write_node(node: &Node, out: &mut String) -> Result<(), String> {
             if matches!(**node, Node::LookAhead { .. }) {
                 return Err("quantified lookahead".to_string());
             }
-            out.push_str("(?:");
-            write_node(node, out)?;
-            out.push(')');
+            match single_item(node) {
+                // A set is one atom however it is written: a literal, an escape or a class.
+                Node::Set(set) => write_set(set, out),
+                body => {
+                    out.push_str("(?:");
+                    write_node(body, out)?;
+                    out.push(')');
+                }
+            }
             match (min, max) {
                 (0, None) => out.push('*'),
                 (1, None) => out.push('+'),
@@ -107,10 +115,18 @@ fn write_node(node: &Node, out: &mut String) -> Result<(), String> {
     Ok(())
 }
 
+/// `node` without the one-item sequences wrapped around it.
+fn single_item(mut node: &Node) -> &Node {
+    while let Node::Seq(items) = node {
+        let [only] = items.as_slice() else { break };
+        node = only;
+    }
+    node
+}
+
 /// A sequence; `(?=X)Y` / `(?!X)Y` where both X and Y match exactly one unit is the set
 /// `Y ∩ X` / `Y ∖ X` (path-to-regexp emits `(?:(?!sep)[^/#?])+?` for some parameters).
 fn write_seq(items: &[Node], out: &mut String) -> Result<(), String> {
-    out.push_str("(?:");
     let mut i = 0;
     while i < items.len() {
         if let Node::LookAhead { negate, body } = &items[i] {
@@ -130,7 +146,6 @@ fn write_seq(items: &[Node], out: &mut String) -> Result<(), String> {
         write_node(&items[i], out)?;
         i += 1;
     }
-    out.push(')');
     Ok(())
 }
 
@@ -155,29 +170,91 @@ fn single_unit(node: &Node) -> Option<UnitSet> {
     }
 }
 
+/// A set as the shortest of: one char, `(?s:.)` for every unit, a class of its ranges or a
+/// negated class of the ranges it lacks. Chars outside the haystack alphabet (see
+/// `utf16_haystack`) never occur, so a negated class may take them in.
 fn write_set(set: &UnitSet, out: &mut String) {
-    if set.is_empty() {
-        out.push_str(NEVER);
-        return;
-    }
-    out.push('[');
-    for &(low, high) in set.ranges() {
-        // Split around the surrogate block, which lives elsewhere in the haystack alphabet.
-        for (a, b) in [
-            (low, high.min(0xD7FF)),
-            (low.max(0xD800), high.min(0xDFFF)),
-            (low.max(0xE000), high),
-        ] {
-            if a > b {
-                continue;
-            }
-            let (ca, cb) = (unit_char(a) as u32, unit_char(b) as u32);
-            if ca == cb {
-                let _ = write!(out, r"\x{{{ca:X}}}");
+    let ranges = set.ranges();
+    match ranges {
+        [] => out.push_str(NEVER),
+        [(low, high)] if low == high => write_unit(*low, out),
+        [(0, MAX_UNIT)] => out.push_str("(?s:.)"),
+        _ => {
+            let missing = set.complement();
+            let (negate, ranges) = if missing.ranges().len() < ranges.len() {
+                (true, missing.ranges())
             } else {
-                let _ = write!(out, r"\x{{{ca:X}}}-\x{{{cb:X}}}");
+                (false, ranges)
+            };
+            out.push_str(if negate { "[^" } else { "[" });
+            for &(low, high) in ranges {
+                // Split around the surrogate block, which lives elsewhere in the haystack alphabet.
+                for (a, b) in [
+                    (low, high.min(0xD7FF)),
+                    (low.max(0xD800), high.min(0xDFFF)),
+                    (low.max(0xE000), high),
+                ] {
+                    if a > b {
+                        continue;
+                    }
+                    write_unit(a, out);
+                    if b > a {
+                        out.push('-');
+                        write_unit(b, out);
+                    }
+                }
             }
+            out.push(']');
         }
     }
-    out.push(']');
+}
+
+/// One code unit as the haystack char it stands for, written so that it means itself both in
+/// and out of a class: ASCII letters, digits, `<` and `>` as they are, other ASCII punctuation escaped, anything
+/// else as `\x{…}`.
+fn write_unit(unit: u32, out: &mut String) {
+    let c = unit_char(unit);
+    // regex-lite refuses `\<` and `\>` (kept for word-boundary syntax); both are plain chars.
+    if c.is_ascii_alphanumeric() || c == '<' || c == '>' {
+        out.push(c);
+    } else if c.is_ascii_punctuation() {
+        out.push('\\');
+        out.push(c);
+    } else {
+        let _ = write!(out, r"\x{{{:X}}}", c as u32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regex_of(set: &UnitSet) -> regex_lite::Regex {
+        let mut source = String::from("^");
+        write_set(set, &mut source);
+        source.push('$');
+        regex_lite::Regex::new(&source).unwrap_or_else(|error| panic!("{source}: {error}"))
+    }
+
+    /// Every way a set is written (one char, a class, a negated class) means exactly its units.
+    #[test]
+    fn every_unit_is_written_as_itself() {
+        let units: Vec<u32> = (0..=0x80).chain([0xA0, 0xFF, 0x212A, 0x2028, 0xD7FF, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000, 0xFEFF, 0xFFFF]).collect();
+        let haystack = |unit: u32| unit_char(unit).to_string();
+        for &unit in &units {
+            let one = regex_of(&UnitSet::unit(unit));
+            let pair = regex_of(&UnitSet::unit(unit).union(&UnitSet::unit(if unit == 0x41 { 0x42 } else { 0x41 })));
+            let all_but = regex_of(&UnitSet::unit(unit).complement());
+            for &other in &units {
+                let same = other == unit;
+                assert_eq!(one.is_match(&haystack(other)), same, "{unit:#x} alone, on {other:#x}");
+                assert_eq!(all_but.is_match(&haystack(other)), !same, "all but {unit:#x}, on {other:#x}");
+                if same {
+                    assert!(pair.is_match(&haystack(other)), "{unit:#x} in a class");
+                }
+            }
+        }
+        assert!(regex_of(&UnitSet::range(0, MAX_UNIT)).is_match(&haystack(0x0A)), "every unit, line terminators too");
+        assert!(!regex_of(&UnitSet::empty()).is_match(""), "the empty set matches nothing");
+    }
 }

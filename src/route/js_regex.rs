@@ -144,7 +144,7 @@ pub(super) fn hex_value(unit: Option<u16>) -> Option<u32> {
 
 /// A single unit under the `i` flag.
 pub(super) fn literal(unit: u32) -> Node {
-    Node::Set(UnitSet::unit(unit).case_closure())
+    Node::Set(UnitSet::unit_case_closure(unit))
 }
 
 enum Escape {
