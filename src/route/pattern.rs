@@ -13,7 +13,7 @@ use regex_lite::{Regex, RegexBuilder};
 
 use super::decode_uri::clerk_normalize_path;
 use super::charset::UnitSet;
-use super::emit::{char_unit, emit, utf16_haystack};
+use super::emit::{char_unit, emit, utf16_haystack, MAX_COUNT};
 use super::js_regex::{parse, Node, RegexError};
 use super::path_to_regexp::regexp_source;
 
@@ -79,14 +79,41 @@ impl PreparedPath {
 
 #[derive(Clone, Debug)]
 struct CompiledPattern {
-    regex: Regex,
     /// What every match must start with, one ASCII set per leading code unit (see `anchored_shape`).
     prefix: Vec<u128>,
     /// For a regex anchored at both ends: how many code units a matching path can have.
     lengths: Option<(usize, Option<usize>)>,
-    /// For `^<prefix> S* T? … $` with every T inside S (Clerk's `/admin(.*)`): S. Then a path
-    /// matches exactly when it passes the prefix and every later unit is in S — no regex run.
-    wildcard_tail: Option<UnitSet>,
+    /// How the units after the prefix are decided.
+    rest: Rest,
+}
+
+/// The part of a pattern after its ASCII prefix. Most route patterns (`/about`, `/admin(.*)`,
+/// `/org/:slug`) are a prefix and a tail decided unit by unit; the rest go through the regex.
+#[derive(Clone, Debug)]
+enum Rest {
+    /// `S{min,}` (when given), then `T?` (when given), then `$`: path-to-regexp's `(.*)` or a
+    /// parameter's `[^\/#\?]+?`, and the optional trailing `/`, `#` or `?`.
+    Tail { repeat: Option<(UnitSet, u32)>, optional: Option<UnitSet> },
+    Regex(Regex),
+}
+
+impl Rest {
+    /// Whether `rest` (the haystack after the prefix) is in S{min,}·(T|ε): all of it in S and
+    /// long enough, or all but its last unit so and that unit in T.
+    fn tail_matches(repeat: &Option<(UnitSet, u32)>, optional: &Option<UnitSet>, rest: &str) -> bool {
+        let in_set = |set: Option<&UnitSet>, c: char| set.is_some_and(|set| set.contains(char_unit(c)));
+        let (body, min) = match repeat {
+            Some((set, min)) => (Some(set), *min as usize),
+            None => (None, 0),
+        };
+        let mut units = rest.chars();
+        let Some(last) = units.next_back() else { return min == 0 };
+        if !units.all(|c| in_set(body, c)) {
+            return false;
+        }
+        let before_last = if min == 0 { 0 } else if rest.is_ascii() { rest.len() - 1 } else { rest.chars().count() - 1 };
+        (in_set(body, last) && before_last + 1 >= min) || (in_set(optional.as_ref(), last) && before_last >= min)
+    }
 }
 
 impl CompiledPattern {
@@ -104,10 +131,12 @@ impl CompiledPattern {
         if !prefix_holds {
             return false;
         }
-        match &self.wildcard_tail {
-            // The prefix is ASCII, so it ends at byte `prefix.len()` (a char boundary).
-            Some(tail) => haystack.get(self.prefix.len()..).is_some_and(|rest| rest.chars().all(|c| tail.contains(char_unit(c)))),
-            None => self.regex.is_match(haystack),
+        // The prefix is ASCII, so it ends at byte `prefix.len()` (a char boundary).
+        match &self.rest {
+            Rest::Tail { repeat, optional } => {
+                Rest::tail_matches(repeat, optional, haystack.get(self.prefix.len()..).unwrap_or_default())
+            }
+            Rest::Regex(regex) => regex.is_match(haystack),
         }
     }
 }
@@ -160,12 +189,12 @@ impl RouteMatcher {
 ///
 /// - the prefix: the single-unit sets of ASCII only it starts with — for `^\/admin(?:…)` the sets
 ///   of `/`, `a|A`, `d|D`, … A haystack failing them cannot match, so the regex need not run; one
-///   that passes still goes through the regex. It stops at the first item that is not such a set
-///   (a group, a repetition, a set with non-ASCII members);
-/// - the wildcard tail S, when what follows the prefix is exactly `S*`, then any number of
-///   optional single units from subsets of S, then `$`: a greedy `S*` can take every remaining
-///   unit, so the regex matches exactly when all of them are in S.
-fn anchored_shape(ast: &Node) -> (Vec<u128>, Option<UnitSet>) {
+///   that passes still goes through the regex, unless the tail is simple (below). The prefix stops
+///   at the first item that is not such a set (a group, a repetition, a set with non-ASCII members);
+/// - the simple tail, when what follows the prefix is exactly `S*`, then any number of optional
+///   single units from subsets of S, then `$` (a greedy `S*` can take every remaining unit, so
+///   the regex matches exactly when all of them are in S); or at most one optional unit, then `$`.
+fn anchored_shape(ast: &Node) -> (Vec<u128>, Option<Rest>) {
     let mut items = Vec::new();
     flatten(ast, &mut items);
     let Some((Node::Start, rest)) = items.split_first() else { return (Vec::new(), None) };
@@ -176,17 +205,34 @@ fn anchored_shape(ast: &Node) -> (Vec<u128>, Option<UnitSet>) {
             _ => None,
         })
         .collect();
-    let tail = rest.get(prefix.len()..).and_then(wildcard_tail);
-    (prefix, tail)
+    let after_prefix = rest.get(prefix.len()..).unwrap_or_default();
+    let simple = match after_prefix {
+        [Node::End] => Some(Rest::Tail { repeat: None, optional: None }),
+        [item, Node::End] => match set_repeat(item) {
+            Some((set, 0, Some(1))) => Some(Rest::Tail { repeat: None, optional: Some(set.clone()) }),
+            Some((set, min, None)) => Some(Rest::Tail { repeat: Some((set.clone(), min)), optional: None }),
+            _ => None,
+        },
+        [item, optional, Node::End] => match (set_repeat(item), set_repeat(optional)) {
+            (Some((set, min, None)), Some((optional, 0, Some(1)))) => {
+                // T inside S (`(.*)` then `[\/#\?]?`): S{min,}·T is inside S{min,} already.
+                let optional = (!optional.difference(set).is_empty()).then(|| optional.clone());
+                Some(Rest::Tail { repeat: Some((set.clone(), min)), optional })
+            }
+            _ => wildcard_tail(after_prefix).map(|set| Rest::Tail { repeat: Some((set, 0)), optional: None }),
+        },
+        _ => wildcard_tail(after_prefix).map(|set| Rest::Tail { repeat: Some((set, 0)), optional: None }),
+    };
+    (prefix, simple)
 }
 
 /// S for `S* T? … $` (every T inside S), the items after the prefix.
 fn wildcard_tail(after_prefix: &[&Node]) -> Option<UnitSet> {
     let (Node::End, middle) = after_prefix.split_last()? else { return None };
     let (star, optionals) = middle.split_first()?;
-    let tail = single_set_repeat(star, 0, None)?;
-    let inside = |set: &UnitSet| set.difference(tail).is_empty();
-    optionals.iter().all(|item| single_set_repeat(item, 0, Some(1)).is_some_and(inside)).then(|| tail.clone())
+    let (tail, 0, None) = set_repeat(star)? else { return None };
+    let inside = |item: &&Node| matches!(set_repeat(item), Some((set, 0, Some(1))) if set.difference(tail).is_empty());
+    optionals.iter().all(inside).then(|| tail.clone())
 }
 
 fn flatten<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
@@ -196,19 +242,17 @@ fn flatten<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
     }
 }
 
-/// The set of `Repeat { Set(set), min, max }` (the set possibly wrapped in one-item sequences).
-fn single_set_repeat(node: &Node, min: u32, max: Option<u32>) -> Option<&UnitSet> {
-    let Node::Repeat { node: body, min: m, max: x } = node else { return None };
-    if *m != min || *x != max {
-        return None;
-    }
+/// The set, min and max of `Repeat { Set(set), min, max }` (the set possibly wrapped in
+/// one-item sequences).
+fn set_repeat(node: &Node) -> Option<(&UnitSet, u32, Option<u32>)> {
+    let Node::Repeat { node: body, min, max } = node else { return None };
     let mut inner = body.as_ref();
     while let Node::Seq(items) = inner {
         let [only] = items.as_slice() else { return None };
         inner = only;
     }
     match inner {
-        Node::Set(set) => Some(set),
+        Node::Set(set) => Some((set, *min, *max)),
         _ => None,
     }
 }
@@ -264,11 +308,22 @@ fn ascii_mask(ranges: &[(u32, u32)]) -> Option<u128> {
 
 /// One pattern → its linear-time regex, or Clerk's error for it.
 pub fn compile_pattern(pattern: &str) -> Result<Regex, PatternError> {
-    compile(pattern).map(|compiled| compiled.regex)
+    let (ast, refuse) = parse_pattern(pattern)?;
+    build_regex(&ast, &refuse)
 }
 
-fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
-    let fail = |detail: String, unsupported: Option<String>| PatternError {
+/// How many character positions counted repetitions may expand a pattern of `units` code units
+/// to: regex-lite writes out `x{n}` as n copies of x, so its compile time follows this number,
+/// not the pattern's length. Generous for route patterns (`/:id([0-9a-f]{64})`, `/(\d{4})`), it
+/// refuses `/(\S{999})` or `/((?:a{30}){30})`, which would make a policy load take milliseconds.
+fn max_positions(units: usize) -> u64 {
+    64 + 4 * units as u64
+}
+
+/// The pattern's regex AST, or Clerk's error; with the refusal to use for what edgeguard cannot
+/// match identically.
+fn parse_pattern(pattern: &str) -> Result<(Node, impl Fn(String) -> PatternError + '_), PatternError> {
+    let fail = move |detail: String, unsupported: Option<String>| PatternError {
         pattern: pattern.to_string(),
         message: format!("Invalid path: {pattern}.\n{DOCS}\n{detail}"),
         unsupported,
@@ -276,7 +331,7 @@ fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
     let units: Vec<u16> = pattern.encode_utf16().collect();
     let source = regexp_source(&units).map_err(|type_error| fail(type_error, None))?;
     let shown = String::from_utf16_lossy(&source);
-    let refuse = |construct: String| {
+    let refuse = move |construct: String| {
         let detail = format!(
             "edgeguard cannot match /{shown}/i exactly as Clerk does: {construct} is not supported"
         );
@@ -284,18 +339,67 @@ fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
     };
     let ast = parse(&source).map_err(|error| match error {
         RegexError::Syntax(reason) => fail(
-            format!("Invalid regular expression: /{shown}/i: {reason}"),
+            format!("Invalid regular expression: /{}/i: {reason}", String::from_utf16_lossy(&source)),
             None,
         ),
         RegexError::Unsupported(construct) => refuse(construct),
     })?;
-    let translated = emit(&ast).map_err(refuse)?;
-    let regex = RegexBuilder::new(&translated)
+    if let Some(construct) = oversized_repetition(&ast, max_positions(units.len())) {
+        return Err(refuse(construct));
+    }
+    Ok((ast, refuse))
+}
+
+fn build_regex(ast: &Node, refuse: &impl Fn(String) -> PatternError) -> Result<Regex, PatternError> {
+    let translated = emit(ast).map_err(refuse)?;
+    RegexBuilder::new(&translated)
         .nest_limit(200)
         .build()
-        .map_err(|_| refuse("a pattern this large".to_string()))?;
-    let (prefix, wildcard_tail) = anchored_shape(&ast);
-    Ok(CompiledPattern { regex, wildcard_tail, prefix, lengths: whole_match_lengths(&ast) })
+        .map_err(|_| refuse("a pattern this large".to_string()))
+}
+
+fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
+    let (ast, refuse) = parse_pattern(pattern)?;
+    let (prefix, simple) = anchored_shape(&ast);
+    // A simple tail is only sets, `^`, `$` and `*`/`?` of a set: nothing the regex could refuse.
+    let rest = match simple {
+        Some(rest) => rest,
+        None => Rest::Regex(build_regex(&ast, &refuse)?),
+    };
+    Ok(CompiledPattern { prefix, lengths: whole_match_lengths(&ast), rest })
+}
+
+/// The refusal for a counted repetition regex-lite would write out too large: one count above
+/// `MAX_COUNT`, or the whole pattern past `limit` positions.
+fn oversized_repetition(ast: &Node, limit: u64) -> Option<String> {
+    if has_count_above(ast, MAX_COUNT) {
+        return Some(format!("counted repetition above {MAX_COUNT}"));
+    }
+    (expanded_positions(ast) > limit).then(|| format!("counted repetition expanding the pattern past {limit} positions"))
+}
+
+fn has_count_above(node: &Node, most: u32) -> bool {
+    match node {
+        Node::Seq(items) | Node::Alt(items) => items.iter().any(|item| has_count_above(item, most)),
+        Node::Repeat { node, min, max } => *min > most || max.is_some_and(|m| m > most) || has_count_above(node, most),
+        Node::LookAhead { body, .. } => has_count_above(body, most),
+        _ => false,
+    }
+}
+
+/// Character positions once every counted repetition is written out as regex-lite does
+/// (`x{n,m}` as m copies, `x{n,}` as n; `x*`, `x+` and `x?` as one): a set or an assertion is one.
+/// Without counted repetition this is at most the number of atoms in the source.
+fn expanded_positions(node: &Node) -> u64 {
+    match node {
+        Node::Seq(items) | Node::Alt(items) => items.iter().map(expanded_positions).fold(0, u64::saturating_add),
+        Node::Repeat { node, min, max } => {
+            let copies = u64::from(max.unwrap_or(*min)).max(1);
+            expanded_positions(node).saturating_mul(copies)
+        }
+        Node::LookAhead { body, .. } => expanded_positions(body),
+        _ => 1,
+    }
 }
 
 #[cfg(test)]
@@ -304,7 +408,7 @@ mod tests {
 
     const PATTERNS: &[&str] = &[
         "/", "/about", "/admin(.*)", "/api/admin(.*)", "/sign-in(.*)", "/org/:slug(.*)", "/:id", "(.*)", "/a|b", "/a(.+)", "/a/(.*)/b", "/(\\w*)", "/x([^/]*)",
-        "/K(.*)", "/s", "/files/:path*", "/x/:y?", "/(a|b)c", "/ſ", "/é(.*)", "/{a}b", "/[a-z]+", "/a\\.b", "/:a/:b", "/api/:x+", "/a(b)?c", "/(\\d{2,3})", "/x{0}y",
+        "/K(.*)", "/s", "/files/:path*", "/org/:slug", "/x(\\d{2,})", "(\\S+)", "/:a(\\d+)", "/:a(\\d*)", "/x/:y?", "/(a|b)c", "/ſ", "/é(.*)", "/{a}b", "/[a-z]+", "/a\\.b", "/:a/:b", "/api/:x+", "/a(b)?c", "/(\\d{2,3})", "/x{0}y",
     ];
 
     fn paths() -> Vec<String> {
@@ -333,11 +437,12 @@ mod tests {
     fn the_prefilter_never_changes_an_answer() {
         for pattern in PATTERNS {
             let Ok(compiled) = compile(pattern) else { continue };
+            let Ok(regex) = compile_pattern(pattern) else { continue };
             for path in paths() {
                 let Ok(prepared) = PreparedPath::new(&path) else { continue };
                 assert_eq!(
                     compiled.is_match(&prepared),
-                    compiled.regex.is_match(&prepared.haystack),
+                    regex.is_match(&prepared.haystack),
                     "{pattern} on {path}"
                 );
             }
@@ -346,7 +451,10 @@ mod tests {
 
     #[test]
     fn wildcard_tails_are_recognised_only_where_they_are_exact() {
-        let tail = |pattern: &str| compile(pattern).ok().and_then(|c| c.wildcard_tail);
+        let tail = |pattern: &str| match compile(pattern).map(|c| c.rest) {
+            Ok(Rest::Tail { repeat: Some((set, 0)), optional: None }) => Some(set),
+            _ => None,
+        };
         let dot = tail("/admin(.*)").expect("`/admin(.*)` is a prefix and a wildcard");
         assert!(!dot.contains(0x0A) && !dot.contains(0x0D) && !dot.contains(0x2028) && !dot.contains(0x2029));
         assert!(dot.contains(u32::from(b'/')) && dot.contains(0xD83D), "`.` takes every other unit, lone surrogates too");
@@ -370,5 +478,37 @@ mod tests {
         let admin = compile("/admin").map(|c| c.prefix).unwrap_or_default();
         let a = admin.get(1).copied().unwrap_or(0);
         assert!(a & (1 << b'a') != 0 && a & (1 << b'A') != 0 && a.count_ones() == 2, "case-folded as the regex is");
+    }
+
+    #[test]
+    fn literal_patterns_need_no_regex() {
+        let optional = |pattern: &str| matches!(compile(pattern).map(|c| c.rest), Ok(Rest::Tail { repeat: None, .. }));
+        for pattern in ["/", "/about", "/sign-in", "/api/webhooks/clerk"] {
+            assert!(optional(pattern), "{pattern}");
+        }
+        for pattern in ["/a(b)?c", "/é", "/:id", "/(a|b)", "/x/:y?"] {
+            assert!(!optional(pattern), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn counted_repetition_may_not_blow_up_a_pattern() {
+        let refused = |pattern: &str| compile(pattern).err().and_then(|e| e.unsupported);
+        for pattern in ["/:id([0-9a-f]{64})", "/(\\d{4})/(\\d{2})", "/x([a-z]{1,100})"] {
+            assert_eq!(refused(pattern), None, "{pattern}");
+        }
+        for pattern in ["/(\\S{999})", "/((?:a{30}){30})", "/((?:(?:a{10}){10}){10})", "/x(a{200,})", "/x((?:a{2,}b?){99})"] {
+            let construct = refused(pattern).unwrap_or_default();
+            assert!(construct.starts_with("counted repetition expanding"), "{pattern}: {construct:?}");
+        }
+        assert_eq!(refused("/x(a{1001})").as_deref(), Some("counted repetition above 1000"));
+        // Without counted repetition no pattern comes near the limit, however many parameters.
+        let mut long = String::new();
+        while long.len() < 250 {
+            long.push_str(["/:a+", "/:b*", "{/:c}?", "/:d?", "/(.*)", "-:e", "((?:(?:x+)+)*)"][long.len() % 7]);
+            let units = long.encode_utf16().count();
+            let (ast, _) = parse_pattern(&long).expect("a parameter list parses");
+            assert!(expanded_positions(&ast) <= max_positions(units) / 2, "{long}");
+        }
     }
 }

@@ -50,6 +50,7 @@ export function isDeliberatelyUnsupported(pattern, ourError, { clerkRejects = fa
     [/^backreference/, () => /\\[1-9]/.test(source)],
     [/^named backreference/, () => /\\k/.test(source)],
     [/^lookahead|^quantified lookahead/, () => /\(\?[=!]/.test(source)],
+    [/^counted repetition expanding/, () => /\{\d+(,\d*)?\}/.test(source)],
     [/^counted repetition above/, () => [...source.matchAll(/\{(\d+)(?:,(\d*))?\}/g)].some((m) => Number(m[1]) > 1000 || Number(m[2] || 0) > 1000)],
     [/^groups nested deeper/, () => (source.match(/\(/g) ?? []).length > 40],
     [/capture group name$/, () => /\(\?<[^=!]/.test(source)],
