@@ -98,8 +98,11 @@ impl UnitSet {
         // set, add their class-mates; outside a wide set (`\S`, `[^x]`), add each member whose
         // class meets the set. Both give S ∪ {m | class(m) ∩ S ≠ ∅}. Scanning every class per
         // literal or per wide escape made patterns compile in milliseconds (found by fuzzing).
-        let index = case_index();
         let complement = self.complement();
+        if let Some(closure) = self.ascii_case_closure(&complement) {
+            return closure;
+        }
+        let index = case_index();
         let mut out = self.clone();
         if index.count_within(&complement) < index.count_within(self) {
             for (member, members) in index.members_within(&complement) {
@@ -115,6 +118,35 @@ impl UnitSet {
         }
         out.normalize();
         out
+    }
+
+    /// `case_closure` without the table when the set or its complement lies within ASCII (every
+    /// set path-to-regexp writes): an ASCII letter's class is exactly its two cases, since
+    /// `Canonicalize` never maps a non-ASCII unit to an ASCII one.
+    fn ascii_case_closure(&self, complement: &UnitSet) -> Option<UnitSet> {
+        let within_ascii = |set: &UnitSet| set.ranges.last().is_none_or(|&(_, high)| high < 0x80);
+        let swapped = |unit: u32| match u8::try_from(unit) {
+            Ok(byte) if byte.is_ascii_uppercase() => Some(u32::from(byte.to_ascii_lowercase())),
+            Ok(byte) if byte.is_ascii_lowercase() => Some(u32::from(byte.to_ascii_uppercase())),
+            _ => None,
+        };
+        let mut out = self.clone();
+        if within_ascii(self) {
+            // Inside the set: add the other case of every letter.
+            for &(low, high) in &self.ranges {
+                out.ranges.extend((low..=high).filter_map(swapped).map(|other| (other, other)));
+            }
+        } else if within_ascii(complement) {
+            // Outside a wide set: add each letter whose other case is in the set.
+            for &(low, high) in &complement.ranges {
+                let joins = (low..=high).filter(|&unit| swapped(unit).is_some_and(|other| self.contains(other)));
+                out.ranges.extend(joins.map(|unit| (unit, unit)));
+            }
+        } else {
+            return None;
+        }
+        out.normalize();
+        Some(out)
     }
 
     /// `case_closure` of one unit (a literal under `i`): the unit and the members of its class.
@@ -134,14 +166,19 @@ impl UnitSet {
 
     fn normalize(&mut self) {
         self.ranges.sort_unstable();
-        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(self.ranges.len());
-        for &(low, high) in &self.ranges {
-            match merged.last_mut() {
-                Some(last) if low <= last.1.saturating_add(1) => last.1 = last.1.max(high),
-                _ => merged.push((low, high)),
+        // Merge in place: `kept` ranges are final, the one at `kept - 1` still grows.
+        let mut kept = 0;
+        for i in 0..self.ranges.len() {
+            let (low, high) = self.ranges[i];
+            if kept > 0 && low <= self.ranges[kept - 1].1.saturating_add(1) {
+                let last = &mut self.ranges[kept - 1].1;
+                *last = (*last).max(high);
+            } else {
+                self.ranges[kept] = (low, high);
+                kept += 1;
             }
         }
-        self.ranges = merged;
+        self.ranges.truncate(kept);
     }
 }
 
@@ -282,7 +319,18 @@ mod tests {
             let wide = set.complement();
             assert_eq!(wide.case_closure(), closure_by_scanning(&wide), "{:?}", wide.ranges());
         }
-        for escape in [digits(), digits().complement(), UnitSet::unit(0x212A).complement(), UnitSet::unit(u32::from(b'k')).complement()] {
+        // Sets inside ASCII and their complements (the table-free path), against the scan.
+        for _ in 0..500 {
+            let mut set = UnitSet::empty();
+            for _ in 0..(next() % 4 + 1) {
+                let low = next() % 0x80;
+                set.add_range(low, (low + next() % 8).min(0x7F));
+            }
+            assert_eq!(set.case_closure(), closure_by_scanning(&set), "{:?}", set.ranges());
+            let wide = set.complement();
+            assert_eq!(wide.case_closure(), closure_by_scanning(&wide), "{:?}", wide.ranges());
+        }
+        for escape in [digits(), digits().complement(), word(), word().complement(), dot(), UnitSet::empty(), UnitSet::range(0, MAX_UNIT), UnitSet::unit(0x212A).complement(), UnitSet::unit(u32::from(b'k')).complement()] {
             assert_eq!(escape.case_closure(), closure_by_scanning(&escape), "{:?}", escape.ranges());
         }
     }

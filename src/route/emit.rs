@@ -210,18 +210,19 @@ fn write_set(set: &UnitSet, out: &mut String) {
 }
 
 /// One code unit as the haystack char it stands for, written so that it means itself both in
-/// and out of a class: ASCII letters, digits, `<` and `>` as they are, other ASCII punctuation escaped, anything
-/// else as `\x{…}`.
+/// and out of a class: ASCII punctuation escaped (regex-lite refuses `\<` and `\>`, kept for
+/// word-boundary syntax, so those two stay plain), ASCII controls and space as `\x{…}`, anything
+/// else as itself (regex-lite reads a pattern char by char; without the `x` flag no char but the
+/// ASCII metacharacters is special).
 fn write_unit(unit: u32, out: &mut String) {
     let c = unit_char(unit);
-    // regex-lite refuses `\<` and `\>` (kept for word-boundary syntax); both are plain chars.
-    if c.is_ascii_alphanumeric() || c == '<' || c == '>' {
-        out.push(c);
-    } else if c.is_ascii_punctuation() {
+    if c.is_ascii_punctuation() && c != '<' && c != '>' {
         out.push('\\');
         out.push(c);
-    } else {
+    } else if c.is_ascii_control() || c == ' ' {
         let _ = write!(out, r"\x{{{:X}}}", c as u32);
+    } else {
+        out.push(c);
     }
 }
 
