@@ -63,6 +63,8 @@ pub struct RsaPublicKey {
     modulus_be: Vec<u8>,
     modulus_bits: usize,
     exponent: u32,
+    /// R^e mod n (reversed limbs), see `Modulus::pow_public`.
+    correction_reversed: Vec<u32>,
 }
 
 impl fmt::Debug for RsaPublicKey {
@@ -122,12 +124,9 @@ impl RsaPublicKey {
         let limb_count = (modulus_bits + 2).div_ceil(limbs::LIMB_BITS as usize);
         let modulus_limbs = limbs::from_be_bytes(modulus_be, limb_count)
             .ok_or_else(|| RsaKeyError::new("RSA modulus does not fit its limb count"))?;
-        Ok(RsaPublicKey {
-            modulus: Modulus::new(modulus_limbs, modulus_bits),
-            modulus_be: modulus_be.to_vec(),
-            modulus_bits,
-            exponent,
-        })
+        let modulus = Modulus::new(modulus_limbs, modulus_bits);
+        let correction_reversed = modulus.correction_reversed::<FastDot>(exponent);
+        Ok(RsaPublicKey { modulus, modulus_be: modulus_be.to_vec(), modulus_bits, exponent, correction_reversed })
     }
 
     pub fn modulus_bits(&self) -> usize {
@@ -176,7 +175,7 @@ impl RsaPublicKey {
             return None;
         }
         let base = limbs::from_be_bytes(signature, self.modulus.limbs().len())?;
-        let result = self.modulus.pow::<D>(&base, self.exponent);
+        let result = self.modulus.pow_public::<D>(&base, self.exponent, &self.correction_reversed);
         limbs::to_be_bytes(&result, self.modulus_len())
     }
 }
