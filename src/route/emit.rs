@@ -130,14 +130,7 @@ fn write_seq(items: &[Node], out: &mut String) -> Result<(), String> {
     let mut i = 0;
     while i < items.len() {
         if let Node::LookAhead { negate, body } = &items[i] {
-            let ahead = single_unit(body);
-            let next = items.get(i + 1).and_then(single_unit);
-            if let (Some(ahead), Some(next)) = (ahead, next) {
-                let merged = if *negate {
-                    next.difference(&ahead)
-                } else {
-                    next.intersect(&ahead)
-                };
+            if let Some(merged) = items.get(i + 1).and_then(|next| merged_lookahead(*negate, body, next)) {
                 write_set(&merged, out);
                 i += 2;
                 continue;
@@ -147,6 +140,12 @@ fn write_seq(items: &[Node], out: &mut String) -> Result<(), String> {
         i += 1;
     }
     Ok(())
+}
+
+/// `(?=X)Y` / `(?!X)Y` as the one set `Y ∩ X` / `Y ∖ X`, when X and Y both match exactly one unit.
+pub(crate) fn merged_lookahead(negate: bool, body: &Node, next: &Node) -> Option<UnitSet> {
+    let (ahead, next) = (single_unit(body)?, single_unit(next)?);
+    Some(if negate { next.difference(&ahead) } else { next.intersect(&ahead) })
 }
 
 /// The set of units `node` matches when it always consumes exactly one unit.

@@ -9,6 +9,7 @@ mod casefold_table;
 pub mod canonical;
 mod charset;
 mod decode_uri;
+mod dfa;
 mod emit;
 mod js_regex;
 mod js_regex_class;

@@ -12,6 +12,7 @@ use std::fmt;
 use regex_lite::{Regex, RegexBuilder};
 
 use super::decode_uri::clerk_normalize_path;
+use super::dfa::Dfa;
 use super::charset::UnitSet;
 use super::emit::{char_unit, emit, utf16_haystack, MAX_COUNT};
 use super::js_regex::{parse, Node, RegexError};
@@ -94,6 +95,8 @@ enum Rest {
     /// `S{min,}` (when given), then `T?` (when given), then `$`: path-to-regexp's `(.*)` or a
     /// parameter's `[^\/#\?]+?`, and the optional trailing `/`, `#` or `?`.
     Tail { repeat: Option<(UnitSet, u32)>, optional: Option<UnitSet> },
+    /// Any other `^…$` pattern within the automaton's limits (see `dfa`).
+    Dfa(Dfa),
     Regex(Regex),
 }
 
@@ -136,6 +139,7 @@ impl CompiledPattern {
             Rest::Tail { repeat, optional } => {
                 Rest::tail_matches(repeat, optional, haystack.get(self.prefix.len()..).unwrap_or_default())
             }
+            Rest::Dfa(dfa) => dfa.is_match(haystack),
             Rest::Regex(regex) => regex.is_match(haystack),
         }
     }
@@ -235,7 +239,8 @@ fn wildcard_tail(after_prefix: &[&Node]) -> Option<UnitSet> {
     optionals.iter().all(inside).then(|| tail.clone())
 }
 
-fn flatten<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+/// The top-level sequence with nested sequences opened (a group does not change a language).
+pub(super) fn flatten<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
     match node {
         Node::Seq(items) => items.iter().for_each(|item| flatten(item, out)),
         other => out.push(other),
@@ -361,10 +366,14 @@ fn build_regex(ast: &Node, refuse: &impl Fn(String) -> PatternError) -> Result<R
 fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
     let (ast, refuse) = parse_pattern(pattern)?;
     let (prefix, simple) = anchored_shape(&ast);
-    // A simple tail is only sets, `^`, `$` and `*`/`?` of a set: nothing the regex could refuse.
+    // A simple tail is only sets, `^`, `$` and `*`/`?` of a set, the automaton only sets and
+    // repetitions within its limits: nothing the regex could refuse.
     let rest = match simple {
         Some(rest) => rest,
-        None => Rest::Regex(build_regex(&ast, &refuse)?),
+        None => match Dfa::new(&ast) {
+            Some(dfa) => Rest::Dfa(dfa),
+            None => Rest::Regex(build_regex(&ast, &refuse)?),
+        },
     };
     Ok(CompiledPattern { prefix, lengths: whole_match_lengths(&ast), rest })
 }
@@ -509,6 +518,41 @@ mod tests {
             let units = long.encode_utf16().count();
             let (ast, _) = parse_pattern(&long).expect("a parameter list parses");
             assert!(expanded_positions(&ast) <= max_positions(units) / 2, "{long}");
+        }
+    }
+
+    /// The automaton and the regex give one answer, over generated patterns and paths; most
+    /// patterns take the automaton (or a simple tail), and exponential ones keep the regex.
+    #[test]
+    fn the_automaton_answers_as_the_regex() {
+        const PIECES: &[&str] = &[
+            "/a", "/B", "-", ".", "é", "ſ", "K", "/", ":id", ":x?", ":x*", ":x+", ":n(\\d+)", ":c([a-z]{2,3})", "{/:y}?", "{-:z}*",
+            "(.*)", "(\\w+)", "(a|bc)", "([^/]+)", "(\\S{3})", "((?:ab)+)", "(k?s*)", "(\\d{0,2}x)", ":v(\\D)", "/api", "{/:w}+",
+        ];
+        const PATH_PIECES: &[&str] = &[
+            "/", "a", "B", "-", ".", "é", "É", "ſ", "s", "S", "K", "\u{212a}", "1", "22", "/x/", "#", "?", "%", "😀", "\n", "ab", "/api", "k", "bc", "x",
+        ];
+        let mut next = crate::test_rng::xorshift32(0x2545_f491);
+        let (mut automata, mut simple, mut regexes) = (0, 0, 0);
+        for _ in 0..600 {
+            let pattern: String = (0..(next() % 5 + 1)).map(|_| PIECES[next() as usize % PIECES.len()]).collect();
+            let pattern = if pattern.starts_with('/') { pattern } else { format!("/{pattern}") };
+            let (Ok(compiled), Ok(regex)) = (compile(&pattern), compile_pattern(&pattern)) else { continue };
+            match compiled.rest {
+                Rest::Dfa(_) => automata += 1,
+                Rest::Tail { .. } => simple += 1,
+                Rest::Regex(_) => regexes += 1,
+            }
+            for _ in 0..60 {
+                let path: String = (0..(next() % 7)).map(|_| PATH_PIECES[next() as usize % PATH_PIECES.len()]).collect();
+                let Ok(prepared) = PreparedPath::new(&path) else { continue };
+                assert_eq!(compiled.is_match(&prepared), regex.is_match(&prepared.haystack), "{pattern} on {path:?}");
+            }
+        }
+        assert!(automata > 300 && simple > 20, "automata {automata}, simple tails {simple}, regexes {regexes}");
+        for pattern in ["/x((?:a|b)*a(?:a|b){12})", "/((?:a|b)*a(?:a|b){10})"] {
+            let compiled = compile(pattern).unwrap_or_else(|error| panic!("{pattern}: {error}"));
+            assert!(matches!(compiled.rest, Rest::Regex(_)), "{pattern} keeps the regex");
         }
     }
 }

@@ -286,9 +286,10 @@ fn word(bytes: &[u8]) -> [u8; 8] {
     <[u8; 8]>::try_from(bytes).unwrap_or_default()
 }
 
-/// The index keys are `entry_hash` values, uniform already: the hasher passes them through.
+/// For keys that are uniform hashes already (`entry_hash` values here, DFA state fingerprints in
+/// `route::dfa`): the hasher passes them through.
 #[derive(Default)]
-struct PassThroughHasher(u64);
+pub(crate) struct PassThroughHasher(u64);
 
 impl Hasher for PassThroughHasher {
     fn finish(&self) -> u64 {

@@ -1,0 +1,315 @@
+//! A deterministic automaton for one anchored pattern (`^…$`, as path-to-regexp writes them),
+//! built when the pattern loads, so that matching a path costs one table lookup per code unit
+//! whatever the pattern.
+//!
+//! regex-lite has no DFA: its PikeVM costs ~60 ns per path unit per pattern (fuzzing found a
+//! 270-unit path taking 1.8 ms against 106 patterns; 20 parameter patterns × a 16 KB path took
+//! ~18 ms). Here the pattern's AST becomes a Glushkov automaton (one position per set, counted
+//! repetition written out — bounded by `pattern::max_positions`), then a DFA by subset
+//! construction over the classes of units the sets tell apart. Anything else (assertions inside
+//! the pattern, lookaheads that are not one unit before one unit, too many positions or states)
+//! is left to the regex.
+
+use super::charset::{UnitSet, MAX_UNIT};
+use super::emit::{char_unit, merged_lookahead};
+use super::js_regex::Node;
+use super::pattern::flatten;
+use crate::token::cache::PassThroughHasher;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+/// Positions (sets) a pattern may have here: a bit set of positions is four words.
+const MAX_POSITIONS: usize = 256;
+/// States × classes the transition table may have (u32 entries: 256 KB).
+const MAX_TABLE: usize = 1 << 16;
+const DEAD: u32 = 0;
+const START: u32 = 1;
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Positions([u64; MAX_POSITIONS / 64]);
+
+impl Positions {
+    fn single(position: usize) -> Positions {
+        let mut bits = Positions::default();
+        bits.0[position / 64] |= 1 << (position % 64);
+        bits
+    }
+
+    fn union(self, other: Positions) -> Positions {
+        Positions(std::array::from_fn(|i| self.0[i] | other.0[i]))
+    }
+
+    fn intersect(self, other: Positions) -> Positions {
+        Positions(std::array::from_fn(|i| self.0[i] & other.0[i]))
+    }
+
+    /// A 64-bit mix of the words, the key of the state index (a collision is detected, not trusted).
+    fn fingerprint(self) -> u64 {
+        self.0.iter().fold(0x9e37_79b9_7f4a_7c15, |hash: u64, &word| (hash ^ word).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(29))
+    }
+
+    fn is_empty(self) -> bool {
+        self.0.iter().all(|&word| word == 0)
+    }
+
+    fn iter(self) -> impl Iterator<Item = usize> {
+        self.0.into_iter().enumerate().flat_map(|(index, mut word)| {
+            std::iter::from_fn(move || {
+                let bit = (word != 0).then(|| word.trailing_zeros() as usize)?;
+                word &= word - 1;
+                Some(index * 64 + bit)
+            })
+        })
+    }
+}
+
+/// first / last / nullable of a sub-expression (Glushkov).
+#[derive(Clone, Copy)]
+struct Fragment {
+    first: Positions,
+    last: Positions,
+    nullable: bool,
+}
+
+const EMPTY: Fragment = Fragment { first: Positions([0; MAX_POSITIONS / 64]), last: Positions([0; MAX_POSITIONS / 64]), nullable: true };
+
+#[derive(Default)]
+struct Glushkov {
+    /// The different sets of the pattern (`\S{40}` is forty positions of one set).
+    sets: Vec<UnitSet>,
+    /// The positions of each set.
+    positions_of_set: Vec<Positions>,
+    /// What may follow each position.
+    follow: Vec<Positions>,
+}
+
+impl Glushkov {
+    fn position(&mut self, set: &UnitSet) -> Option<Fragment> {
+        let position = self.follow.len();
+        if position >= MAX_POSITIONS {
+            return None;
+        }
+        let bits = Positions::single(position);
+        match self.sets.iter().position(|known| known == set) {
+            Some(id) => self.positions_of_set[id] = self.positions_of_set[id].union(bits),
+            None => {
+                self.sets.push(set.clone());
+                self.positions_of_set.push(bits);
+            }
+        }
+        self.follow.push(Positions::default());
+        Some(Fragment { first: bits, last: bits, nullable: false })
+    }
+
+    /// `a` then `b`: every last position of `a` may be followed by every first of `b`.
+    fn concat(&mut self, a: Fragment, b: Fragment) -> Fragment {
+        for p in a.last.iter() {
+            self.follow[p] = self.follow[p].union(b.first);
+        }
+        Fragment {
+            first: if a.nullable { a.first.union(b.first) } else { a.first },
+            last: if b.nullable { a.last.union(b.last) } else { b.last },
+            nullable: a.nullable && b.nullable,
+        }
+    }
+
+    fn build(&mut self, node: &Node) -> Option<Fragment> {
+        match node {
+            Node::Set(set) => self.position(set),
+            Node::Seq(items) => {
+                let mut whole = EMPTY;
+                let mut i = 0;
+                while i < items.len() {
+                    // `(?=X)Y` / `(?!X)Y` of one unit each is one set, as the emitted regex has it.
+                    let part = match &items[i] {
+                        Node::LookAhead { negate, body } => {
+                            let set = merged_lookahead(*negate, body, items.get(i + 1)?)?;
+                            i += 1;
+                            self.position(&set)?
+                        }
+                        item => self.build(item)?,
+                    };
+                    whole = self.concat(whole, part);
+                    i += 1;
+                }
+                Some(whole)
+            }
+            Node::Alt(alternatives) => {
+                let mut union = Fragment { nullable: false, ..EMPTY };
+                for alternative in alternatives {
+                    let part = self.build(alternative)?;
+                    union = Fragment {
+                        first: union.first.union(part.first),
+                        last: union.last.union(part.last),
+                        nullable: union.nullable || part.nullable,
+                    };
+                }
+                Some(union)
+            }
+            Node::Repeat { node, min, max } => {
+                let mut whole = EMPTY;
+                // x{n,m} = x written n times, then m − n optional copies; x{n,} ends in x+ (or x*).
+                let mandatory = match max {
+                    None => min.saturating_sub(1),
+                    Some(_) => *min,
+                };
+                for _ in 0..mandatory {
+                    let copy = self.build(node)?;
+                    whole = self.concat(whole, copy);
+                }
+                match max {
+                    None => {
+                        let mut looped = self.build(node)?;
+                        for p in looped.last.iter() {
+                            self.follow[p] = self.follow[p].union(looped.first);
+                        }
+                        looped.nullable |= *min == 0;
+                        whole = self.concat(whole, looped);
+                    }
+                    Some(max) => {
+                        for _ in *min..*max {
+                            let mut optional = self.build(node)?;
+                            optional.nullable = true;
+                            whole = self.concat(whole, optional);
+                        }
+                    }
+                }
+                Some(whole)
+            }
+            // Assertions anywhere but the two ends, and whatever the regex refuses: not here.
+            Node::Start | Node::End | Node::WordBoundary { .. } | Node::LookAhead { .. } | Node::Unsupported => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Dfa {
+    /// First unit of each run of units that no set tells apart, ascending from 0.
+    run_starts: Vec<u32>,
+    /// The class of each run: runs in exactly the same sets share one (`\S` is a dozen runs
+    /// but two classes).
+    run_classes: Vec<u16>,
+    /// The class of each ASCII unit.
+    ascii_classes: [u16; 128],
+    classes: usize,
+    /// `transitions[state × classes + class]`; state 0 is dead, state 1 the start.
+    transitions: Vec<u32>,
+    accepting: Vec<bool>,
+}
+
+impl Dfa {
+    /// The automaton of `ast` when it is `^ … $` with no other assertion, within the limits.
+    pub(crate) fn new(ast: &Node) -> Option<Dfa> {
+        let mut items = Vec::new();
+        flatten(ast, &mut items);
+        let [Node::Start, body @ .., Node::End] = items.as_slice() else { return None };
+        let mut glushkov = Glushkov::default();
+        let whole = glushkov.build(&Node::Seq(body.iter().map(|&item| item.clone()).collect()))?;
+        Dfa::from_glushkov(&glushkov, whole)
+    }
+
+    fn from_glushkov(glushkov: &Glushkov, whole: Fragment) -> Option<Dfa> {
+        // Runs: every range start and every range end + 1 begins one.
+        let mut run_starts: Vec<u32> = vec![0];
+        for set in &glushkov.sets {
+            for &(low, high) in set.ranges() {
+                run_starts.push(low);
+                if high < MAX_UNIT {
+                    run_starts.push(high + 1);
+                }
+            }
+        }
+        run_starts.sort_unstable();
+        run_starts.dedup();
+        // A class is the positions a unit can take: runs with the same positions share it.
+        let mut class_members: Vec<Positions> = Vec::new();
+        let mut run_classes = Vec::with_capacity(run_starts.len());
+        for &unit in &run_starts {
+            let members = glushkov.sets.iter().zip(&glushkov.positions_of_set).filter(|(set, _)| set.contains(unit));
+            let members = members.fold(Positions::default(), |bits, (_, positions)| bits.union(*positions));
+            let class = match class_members.iter().position(|&known| known == members) {
+                Some(class) => class,
+                None => {
+                    class_members.push(members);
+                    class_members.len() - 1
+                }
+            };
+            run_classes.push(u16::try_from(class).ok()?);
+        }
+        let classes = class_members.len();
+
+        // Subset construction; a state is the positions just matched (the start: none yet).
+        let mut states: Vec<Positions> = vec![Positions::default(), Positions::default()];
+        // The token cache's map type: one copy of the hash map code in the .wasm.
+        let mut index: HashMap<u64, usize, BuildHasherDefault<PassThroughHasher>> = HashMap::default();
+        let mut transitions = vec![DEAD; 2 * classes];
+        let mut accepting = vec![false, whole.nullable];
+        let mut next_state = START as usize;
+        // Subset construction can blow up exponentially (`(a|b)*a(a|b){12}`): past a work budget
+        // linear in the pattern's positions the pattern stays with the regex.
+        let budget = 64 * glushkov.follow.len() + 1024;
+        let mut steps = 0usize;
+        while next_state < states.len() {
+            steps += classes;
+            if steps > budget {
+                return None;
+            }
+            let reachable = if next_state == START as usize {
+                whole.first
+            } else {
+                states[next_state].iter().fold(Positions::default(), |bits, p| bits.union(glushkov.follow[p]))
+            };
+            for (class, members) in class_members.iter().enumerate() {
+                let target = reachable.intersect(*members);
+                if target.is_empty() {
+                    continue;
+                }
+                let key = target.fingerprint();
+                let id = match index.get(&key) {
+                    // Two position sets with one fingerprint: give the pattern to the regex.
+                    Some(&id) if states.get(id) != Some(&target) => return None,
+                    Some(&id) => u32::try_from(id).ok()?,
+                    None => {
+                        let id = u32::try_from(states.len()).ok()?;
+                        if (states.len() + 1) * classes > MAX_TABLE {
+                            return None;
+                        }
+                        states.push(target);
+                        index.insert(key, states.len() - 1);
+                        transitions.resize(states.len() * classes, DEAD);
+                        accepting.push(!target.intersect(whole.last).is_empty());
+                        id
+                    }
+                };
+                transitions[next_state * classes + class] = id;
+            }
+            next_state += 1;
+        }
+        let ascii_classes = std::array::from_fn(|unit| run_classes.get(run_index(&run_starts, unit as u32)).copied().unwrap_or(0));
+        Some(Dfa { run_starts, run_classes, ascii_classes, classes, transitions, accepting })
+    }
+
+    /// Whether the whole haystack (the UTF-16 view, see `emit::utf16_haystack`) is in the language.
+    pub(crate) fn is_match(&self, haystack: &str) -> bool {
+        let mut state = START as usize;
+        for c in haystack.chars() {
+            let unit = char_unit(c);
+            let class = match self.ascii_classes.get(unit as usize) {
+                Some(&class) => usize::from(class),
+                // A haystack char outside the code-unit alphabet never occurs; it matches nothing.
+                None if unit > MAX_UNIT => return false,
+                None => self.run_classes.get(run_index(&self.run_starts, unit)).map_or(0, |&class| usize::from(class)),
+            };
+            state = self.transitions.get(state * self.classes + class).map_or(DEAD, |&next| next) as usize;
+            if state == DEAD as usize {
+                return false;
+            }
+        }
+        self.accepting.get(state).copied().unwrap_or(false)
+    }
+}
+
+/// The run `unit` falls in (`run_starts` begins with 0, so there is always one).
+fn run_index(run_starts: &[u32], unit: u32) -> usize {
+    run_starts.partition_point(|&start| start <= unit).saturating_sub(1)
+}
