@@ -318,7 +318,7 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, PatternError> {
 }
 
 /// How many character positions counted repetitions may expand a pattern of `units` code units
-/// to: regex-lite writes out `x{n}` as n copies of x, so its compile time follows this number,
+/// to: the automaton (and regex-lite) write `x{n}` out as n copies of x, so compile time follows this number,
 /// not the pattern's length. Generous for route patterns (`/:id([0-9a-f]{64})`, `/(\d{4})`), it
 /// refuses `/(\S{999})` or `/((?:a{30}){30})`, which would make a policy load take milliseconds.
 fn max_positions(units: usize) -> u64 {
