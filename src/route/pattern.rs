@@ -96,7 +96,7 @@ enum Rest {
     /// parameter's `[^\/#\?]+?`, and the optional trailing `/`, `#` or `?`.
     Tail { repeat: Option<(UnitSet, u32)>, optional: Option<UnitSet> },
     /// Any other `^…$` pattern within the automaton's limits (see `dfa`).
-    Dfa(Dfa),
+    Dfa(Box<Dfa>),
     Regex(Regex),
 }
 
@@ -371,7 +371,7 @@ fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
     let rest = match simple {
         Some(rest) => rest,
         None => match Dfa::new(&ast) {
-            Some(dfa) => Rest::Dfa(dfa),
+            Some(dfa) => Rest::Dfa(Box::new(dfa)),
             None => Rest::Regex(build_regex(&ast, &refuse)?),
         },
     };
