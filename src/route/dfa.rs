@@ -43,9 +43,16 @@ impl Positions {
         Positions(std::array::from_fn(|i| self.0[i] & other.0[i]))
     }
 
-    /// A 64-bit mix of the words, the key of the state index (a collision is detected, not trusted).
+    /// A 64-bit hash of the words, the key of the state index (a collision is detected, not
+    /// trusted). Each word goes through SplitMix64's finaliser: a plain multiply-rotate let the
+    /// top bit of one word cancel one bit of the next, so {63} and {92} collided.
     fn fingerprint(self) -> u64 {
-        self.0.iter().fold(0x9e37_79b9_7f4a_7c15, |hash: u64, &word| (hash ^ word).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(29))
+        fn mix(mut z: u64) -> u64 {
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        self.0.iter().fold(0x9e37_79b9_7f4a_7c15, |hash: u64, &word| mix(hash ^ mix(word)))
     }
 
     fn is_empty(self) -> bool {
@@ -85,20 +92,39 @@ struct Glushkov {
 
 impl Glushkov {
     fn position(&mut self, set: &UnitSet) -> Option<Fragment> {
+        let id = self.set_id(set);
+        self.position_of(id)
+    }
+
+    /// The index of `set` among the pattern's different sets.
+    fn set_id(&mut self, set: &UnitSet) -> usize {
+        self.sets.iter().position(|known| known == set).unwrap_or_else(|| {
+            self.sets.push(set.clone());
+            self.positions_of_set.push(Positions::default());
+            self.sets.len() - 1
+        })
+    }
+
+    /// A new position of the set with index `id`.
+    fn position_of(&mut self, id: usize) -> Option<Fragment> {
         let position = self.follow.len();
+        let of_set = self.positions_of_set.get_mut(id)?;
         if position >= MAX_POSITIONS {
             return None;
         }
         let bits = Positions::single(position);
-        match self.sets.iter().position(|known| known == set) {
-            Some(id) => self.positions_of_set[id] = self.positions_of_set[id].union(bits),
-            None => {
-                self.sets.push(set.clone());
-                self.positions_of_set.push(bits);
-            }
-        }
+        *of_set = of_set.union(bits);
         self.follow.push(Positions::default());
         Some(Fragment { first: bits, last: bits, nullable: false })
+    }
+
+    /// One copy of a repetition's body; a body that is one set (`\S{60}`, `[a-z]+`) is
+    /// looked up once, not once per copy.
+    fn copy(&mut self, body: &Node, set_id: Option<usize>) -> Option<Fragment> {
+        match set_id {
+            Some(id) => self.position_of(id),
+            None => self.build(body),
+        }
     }
 
     /// `a` then `b`: every last position of `a` may be followed by every first of `b`.
@@ -147,6 +173,15 @@ impl Glushkov {
                 Some(union)
             }
             Node::Repeat { node, min, max } => {
+                let mut body = node.as_ref();
+                while let Node::Seq(items) = body {
+                    let [only] = items.as_slice() else { break };
+                    body = only;
+                }
+                let set_id = match body {
+                    Node::Set(set) => Some(self.set_id(set)),
+                    _ => None,
+                };
                 let mut whole = EMPTY;
                 // x{n,m} = x written n times, then m − n optional copies; x{n,} ends in x+ (or x*).
                 let mandatory = match max {
@@ -154,12 +189,12 @@ impl Glushkov {
                     Some(_) => *min,
                 };
                 for _ in 0..mandatory {
-                    let copy = self.build(node)?;
+                    let copy = self.copy(body, set_id)?;
                     whole = self.concat(whole, copy);
                 }
                 match max {
                     None => {
-                        let mut looped = self.build(node)?;
+                        let mut looped = self.copy(body, set_id)?;
                         for p in looped.last.iter() {
                             self.follow[p] = self.follow[p].union(looped.first);
                         }
@@ -168,7 +203,7 @@ impl Glushkov {
                     }
                     Some(max) => {
                         for _ in *min..*max {
-                            let mut optional = self.build(node)?;
+                            let mut optional = self.copy(body, set_id)?;
                             optional.nullable = true;
                             whole = self.concat(whole, optional);
                         }
@@ -312,4 +347,30 @@ impl Dfa {
 /// The run `unit` falls in (`run_starts` begins with 0, so there is always one).
 fn run_index(run_starts: &[u32], unit: u32) -> usize {
     run_starts.partition_point(|&start| start <= unit).saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The states subset construction meets most (one or two positions) never share a
+    /// fingerprint: a collision would send the pattern back to the regex.
+    #[test]
+    fn small_position_sets_have_distinct_fingerprints() {
+        let mut seen = std::collections::HashSet::new();
+        for a in 0..MAX_POSITIONS {
+            assert!(seen.insert(Positions::single(a).fingerprint()), "{{{a}}}");
+            for b in (a + 1)..MAX_POSITIONS {
+                assert!(seen.insert(Positions::single(a).union(Positions::single(b)).fingerprint()), "{{{a}, {b}}}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_counted_patterns_get_an_automaton() {
+        let ast = |source: &str| crate::route::js_regex::parse(&source.encode_utf16().collect::<Vec<_>>()).expect("parses");
+        for source in ["^\\/\\S{100}e$", "^[a-z]{200}$", "^(?:ab){100}x?$"] {
+            assert!(Dfa::new(&ast(source)).is_some(), "{source}");
+        }
+    }
 }
