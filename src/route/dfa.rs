@@ -55,6 +55,19 @@ impl Positions {
         self.0.iter().fold(0x9e37_79b9_7f4a_7c15, |hash: u64, &word| mix(hash ^ mix(word)))
     }
 
+    /// The position, when exactly one is set.
+    fn only(self) -> Option<usize> {
+        let mut found = None;
+        for (index, &word) in self.0.iter().enumerate() {
+            match (word.count_ones(), found) {
+                (0, _) => {}
+                (1, None) => found = Some(index * 64 + word.trailing_zeros() as usize),
+                _ => return None,
+            }
+        }
+        found
+    }
+
     fn is_empty(self) -> bool {
         self.0.iter().all(|&word| word == 0)
     }
@@ -279,6 +292,7 @@ impl Dfa {
         let mut index: HashMap<u64, usize, BuildHasherDefault<PassThroughHasher>> = HashMap::default();
         let mut transitions = vec![DEAD; 2 * classes];
         let mut accepting = vec![false, whole.nullable];
+        let mut single_states: Vec<Option<usize>> = vec![None; glushkov.follow.len()];
         let mut next_state = START as usize;
         // Subset construction can blow up exponentially (`(a|b)*a(a|b){12}`): past a work budget
         // linear in the pattern's positions the pattern stays with the regex.
@@ -289,28 +303,52 @@ impl Dfa {
             if steps > budget {
                 return None;
             }
-            let reachable = if next_state == START as usize {
-                whole.first
-            } else {
-                states[next_state].iter().fold(Positions::default(), |bits, p| bits.union(glushkov.follow[p]))
+            let reachable = match (next_state == START as usize, states[next_state].only()) {
+                (true, _) => whole.first,
+                (false, Some(position)) => glushkov.follow[position],
+                (false, None) => states[next_state].iter().fold(Positions::default(), |bits, p| bits.union(glushkov.follow[p])),
             };
             for (class, members) in class_members.iter().enumerate() {
                 let target = reachable.intersect(*members);
                 if target.is_empty() {
                     continue;
                 }
-                let key = target.fingerprint();
-                let id = match index.get(&key) {
+                // Most states of a route pattern are one position: found by position, not hashed.
+                let only = target.only();
+                let key = match only {
+                    Some(position) => single_states.get(position).copied().flatten().map(|id| id as u64),
+                    None => None,
+                };
+                let key = match (only, key) {
+                    (Some(_), Some(id)) => {
+                        transitions[next_state * classes + class] = u32::try_from(id).ok()?;
+                        continue;
+                    }
+                    (Some(_), None) => None,
+                    (None, _) => Some(target.fingerprint()),
+                };
+                let found = key.and_then(|key| index.get(&key).copied());
+                let id = match found {
                     // Two position sets with one fingerprint: give the pattern to the regex.
-                    Some(&id) if states.get(id) != Some(&target) => return None,
-                    Some(&id) => u32::try_from(id).ok()?,
+                    Some(id) if states.get(id) != Some(&target) => return None,
+                    Some(id) => u32::try_from(id).ok()?,
                     None => {
                         let id = u32::try_from(states.len()).ok()?;
                         if (states.len() + 1) * classes > MAX_TABLE {
                             return None;
                         }
                         states.push(target);
-                        index.insert(key, states.len() - 1);
+                        match (only, key) {
+                            (Some(position), _) => {
+                                if let Some(slot) = single_states.get_mut(position) {
+                                    *slot = Some(states.len() - 1);
+                                }
+                            }
+                            (None, Some(key)) => {
+                                index.insert(key, states.len() - 1);
+                            }
+                            (None, None) => {}
+                        }
                         transitions.resize(states.len() * classes, DEAD);
                         accepting.push(!target.intersect(whole.last).is_empty());
                         id
