@@ -59,9 +59,11 @@ impl Positions {
     fn only(self) -> Option<usize> {
         let mut found = None;
         for (index, &word) in self.0.iter().enumerate() {
-            match (word.count_ones(), found) {
+            // `word & (word - 1)` clears the lowest bit: zero for exactly one bit (no popcount,
+            // which the baseline x86-64 and wasm targets emulate).
+            match (word, found) {
                 (0, _) => {}
-                (1, None) => found = Some(index * 64 + word.trailing_zeros() as usize),
+                (word, None) if word & (word - 1) == 0 => found = Some(index * 64 + word.trailing_zeros() as usize),
                 _ => return None,
             }
         }
@@ -251,7 +253,7 @@ impl Dfa {
         let mut items = Vec::new();
         flatten(ast, &mut items);
         let [Node::Start, body @ .., Node::End] = items.as_slice() else { return None };
-        let mut glushkov = Glushkov::default();
+        let mut glushkov = Glushkov { follow: Vec::with_capacity(MAX_POSITIONS / 4), ..Glushkov::default() };
         let whole = glushkov.build(&Node::Seq(body.iter().map(|&item| item.clone()).collect()))?;
         Dfa::from_glushkov(&glushkov, whole)
     }
@@ -287,11 +289,16 @@ impl Dfa {
         let classes = class_members.len();
 
         // Subset construction; a state is the positions just matched (the start: none yet).
-        let mut states: Vec<Positions> = vec![Positions::default(), Positions::default()];
+        // A route pattern's DFA has about one state per position: room for that up front.
+        let expected_states = glushkov.follow.len() + 2;
+        let mut states: Vec<Positions> = Vec::with_capacity(expected_states);
+        states.extend([Positions::default(), Positions::default()]);
         // The token cache's map type: one copy of the hash map code in the .wasm.
         let mut index: HashMap<u64, usize, BuildHasherDefault<PassThroughHasher>> = HashMap::default();
-        let mut transitions = vec![DEAD; 2 * classes];
-        let mut accepting = vec![false, whole.nullable];
+        let mut transitions = Vec::with_capacity(expected_states * classes);
+        transitions.resize(2 * classes, DEAD);
+        let mut accepting = Vec::with_capacity(expected_states);
+        accepting.extend([false, whole.nullable]);
         let mut single_states: Vec<Option<usize>> = vec![None; glushkov.follow.len()];
         let mut next_state = START as usize;
         // Subset construction can blow up exponentially (`(a|b)*a(a|b){12}`): past a work budget
