@@ -215,21 +215,53 @@ impl Modulus {
         }
     }
 
+    /// 1 as an operand in reversed limb order (multiplying by it leaves Montgomery form).
+    fn one_reversed(&self) -> Vec<u32> {
+        let mut one = vec![0u32; self.limbs.len()];
+        if let Some(top) = one.last_mut() {
+            *top = 1;
+        }
+        one
+    }
+
+    /// R mod n (1 in Montgomery form) = R²·1·R⁻¹, reduced.
+    fn r_mod_n<D: ColumnDot>(&self) -> Vec<u32> {
+        let l = self.limbs.len();
+        let r_squared = reversed(&self.r_squared_reversed);
+        let mut scratch = vec![0u32; l];
+        let mut r = vec![0u32; l];
+        self.mont_mul::<D>(&r_squared, &self.one_reversed(), &mut scratch, &mut r);
+        reduce_once(&mut r, &self.limbs);
+        r
+    }
+
     /// R^e mod n in reversed limb order: the factor [`Self::pow_public`] ends with for `exponent`.
     /// Computed once per key.
     pub(crate) fn correction_reversed<D: ColumnDot>(&self, exponent: u32) -> Vec<u32> {
+        reversed(&self.pow::<D>(&self.r_mod_n::<D>(), exponent))
+    }
+
+    /// Left-to-right square-and-multiply over the exponent's bits below its top one, starting
+    /// from `acc` (the base's own bit): every step is a Montgomery squaring, and a Montgomery
+    /// multiplication by the base where the bit is set. What `acc` and the base stand for
+    /// (Montgomery form or plain) is the caller's; the result stays in that form.
+    fn square_and_multiply<D: ColumnDot>(&self, mut acc: Vec<u32>, base_reversed: &[u32], exponent: u32, scratch: &mut [u32]) -> Vec<u32> {
         let l = self.limbs.len();
-        let mut one_reversed = vec![0u32; l];
-        if let Some(top) = one_reversed.last_mut() {
-            *top = 1;
+        let mut acc_reversed = vec![0u32; l];
+        let mut next = vec![0u32; l];
+        let bit_length = u32::BITS - exponent.leading_zeros();
+        for bit in (0..bit_length.saturating_sub(1)).rev() {
+            for (slot, &value) in acc_reversed.iter_mut().zip(acc.iter().rev()) {
+                *slot = value;
+            }
+            self.mont_sqr::<D>(&acc, &acc_reversed, scratch, &mut next);
+            core::mem::swap(&mut acc, &mut next);
+            if (exponent >> bit) & 1 == 1 {
+                self.mont_mul::<D>(&acc, base_reversed, scratch, &mut next);
+                core::mem::swap(&mut acc, &mut next);
+            }
         }
-        // R mod n = R²·1·R⁻¹.
-        let r_squared = reversed(&self.r_squared_reversed);
-        let mut scratch = vec![0u32; l];
-        let mut r_mod_n = vec![0u32; l];
-        self.mont_mul::<D>(&r_squared, &one_reversed, &mut scratch, &mut r_mod_n);
-        reduce_once(&mut r_mod_n, &self.limbs);
-        reversed(&self.pow::<D>(&r_mod_n, exponent))
+        acc
     }
 
     /// `base^exponent mod n` for `base < n` and `exponent ≥ 1`, given
@@ -239,73 +271,28 @@ impl Modulus {
     /// multiplication by R^e gives `base^e`: 16 squarings and 2 multiplications for e = 65537
     /// instead of 16 and 3.
     pub(crate) fn pow_public<D: ColumnDot>(&self, base: &[u32], exponent: u32, correction_reversed: &[u32]) -> Vec<u32> {
-        let l = self.limbs.len();
-        let mut scratch = vec![0u32; l];
-        let base_reversed = reversed(base);
-        let mut acc = base.to_vec();
-        let mut acc_reversed = vec![0u32; l];
-        let mut next = vec![0u32; l];
-        let bit_length = u32::BITS - exponent.leading_zeros();
-        for bit in (0..bit_length.saturating_sub(1)).rev() {
-            for (slot, &value) in acc_reversed.iter_mut().zip(acc.iter().rev()) {
-                *slot = value;
-            }
-            self.mont_sqr::<D>(&acc, &acc_reversed, &mut scratch, &mut next);
-            core::mem::swap(&mut acc, &mut next);
-            if (exponent >> bit) & 1 == 1 {
-                self.mont_mul::<D>(&acc, &base_reversed, &mut scratch, &mut next);
-                core::mem::swap(&mut acc, &mut next);
-            }
-        }
-        self.mont_mul::<D>(&acc, correction_reversed, &mut scratch, &mut next);
-        reduce_once(&mut next, &self.limbs);
-        next
+        let mut scratch = vec![0u32; self.limbs.len()];
+        let acc = self.square_and_multiply::<D>(base.to_vec(), &reversed(base), exponent, &mut scratch);
+        let mut result = vec![0u32; self.limbs.len()];
+        self.mont_mul::<D>(&acc, correction_reversed, &mut scratch, &mut result);
+        reduce_once(&mut result, &self.limbs);
+        result
     }
 
     /// `base^exponent mod n` for `base < n`, left-to-right square-and-multiply on the public
-    /// exponent (variable time is fine: everything here is public). For e = 65537 this is
-    /// exactly 16 squarings and 1 multiplication.
-    pub(crate) fn pow<D: ColumnDot>(&self, base: &[u32], exponent: u32) -> Vec<u32> {
+    /// exponent (variable time is fine: everything here is public), in Montgomery form.
+    fn pow<D: ColumnDot>(&self, base: &[u32], exponent: u32) -> Vec<u32> {
         let l = self.limbs.len();
         let mut scratch = vec![0u32; l];
         let mut base_mont = vec![0u32; l];
         self.mont_mul::<D>(base, &self.r_squared_reversed, &mut scratch, &mut base_mont);
-        let base_mont_reversed = reversed(&base_mont);
-
-        let mut acc = if exponent == 0 {
-            // 1 in Montgomery form is R mod n = mont_mul(R², 1); not reachable under the key policy.
-            let mut one_reversed = vec![0u32; l];
-            if let Some(top) = one_reversed.last_mut() {
-                *top = 1;
-            }
-            let r_squared = reversed(&self.r_squared_reversed);
-            let mut r = vec![0u32; l];
-            self.mont_mul::<D>(&r_squared, &one_reversed, &mut scratch, &mut r);
-            r
-        } else {
-            base_mont.clone()
-        };
-        let mut acc_reversed = vec![0u32; l];
-        let mut next = vec![0u32; l];
-        let bit_length = u32::BITS - exponent.leading_zeros();
-        for bit in (0..bit_length.saturating_sub(1)).rev() {
-            for (slot, &value) in acc_reversed.iter_mut().zip(acc.iter().rev()) {
-                *slot = value;
-            }
-            self.mont_sqr::<D>(&acc, &acc_reversed, &mut scratch, &mut next);
-            core::mem::swap(&mut acc, &mut next);
-            if (exponent >> bit) & 1 == 1 {
-                self.mont_mul::<D>(&acc, &base_mont_reversed, &mut scratch, &mut next);
-                core::mem::swap(&mut acc, &mut next);
-            }
-        }
+        // 1 in Montgomery form is R mod n; not reachable under the key policy (e ≥ 3).
+        let start = if exponent == 0 { self.r_mod_n::<D>() } else { base_mont.clone() };
+        let acc = self.square_and_multiply::<D>(start, &reversed(&base_mont), exponent, &mut scratch);
         // Leaving Montgomery form (multiplying by 1) gives a value ≤ n; reduce to < n.
-        let mut one_reversed = vec![0u32; l];
-        if let Some(top) = one_reversed.last_mut() {
-            *top = 1;
-        }
-        self.mont_mul::<D>(&acc, &one_reversed, &mut scratch, &mut next);
-        reduce_once(&mut next, &self.limbs);
-        next
+        let mut result = vec![0u32; l];
+        self.mont_mul::<D>(&acc, &self.one_reversed(), &mut scratch, &mut result);
+        reduce_once(&mut result, &self.limbs);
+        result
     }
 }
