@@ -11,7 +11,7 @@
 //! is left to the regex.
 
 use super::charset::{UnitSet, MAX_UNIT};
-use super::emit::{char_unit, merged_lookahead};
+use super::emit::{char_unit, merged_lookahead, single_item};
 use super::js_regex::Node;
 use super::pattern::flatten;
 use crate::token::cache::PassThroughHasher;
@@ -83,6 +83,14 @@ impl Positions {
             })
         })
     }
+}
+
+/// How subset construction finds a state again: a one-position state by its position, any other
+/// by its fingerprint.
+#[derive(Clone, Copy)]
+enum StateKey {
+    Single(usize),
+    Hashed(u64),
 }
 
 /// first / last / nullable of a sub-expression (Glushkov).
@@ -188,11 +196,7 @@ impl Glushkov {
                 Some(union)
             }
             Node::Repeat { node, min, max } => {
-                let mut body = node.as_ref();
-                while let Node::Seq(items) = body {
-                    let [only] = items.as_slice() else { break };
-                    body = only;
-                }
+                let body = single_item(node);
                 let set_id = match body {
                     Node::Set(set) => Some(self.set_id(set)),
                     _ => None,
@@ -321,47 +325,42 @@ impl Dfa {
                     continue;
                 }
                 // Most states of a route pattern are one position: found by position, not hashed.
-                let only = target.only();
-                let key = match only {
-                    Some(position) => single_states.get(position).copied().flatten().map(|id| id as u64),
-                    None => None,
+                let key = match target.only() {
+                    Some(position) => StateKey::Single(position),
+                    None => StateKey::Hashed(target.fingerprint()),
                 };
-                let key = match (only, key) {
-                    (Some(_), Some(id)) => {
-                        transitions[next_state * classes + class] = u32::try_from(id).ok()?;
-                        continue;
-                    }
-                    (Some(_), None) => None,
-                    (None, _) => Some(target.fingerprint()),
+                let known = match key {
+                    StateKey::Single(position) => single_states.get(position).copied().flatten(),
+                    StateKey::Hashed(fingerprint) => match index.get(&fingerprint) {
+                        // Two position sets with one fingerprint: give the pattern to the regex.
+                        Some(&id) if states.get(id) != Some(&target) => return None,
+                        found => found.copied(),
+                    },
                 };
-                let found = key.and_then(|key| index.get(&key).copied());
-                let id = match found {
-                    // Two position sets with one fingerprint: give the pattern to the regex.
-                    Some(id) if states.get(id) != Some(&target) => return None,
-                    Some(id) => u32::try_from(id).ok()?,
+                let id = match known {
+                    Some(id) => id,
                     None => {
-                        let id = u32::try_from(states.len()).ok()?;
                         if (states.len() + 1) * classes > MAX_TABLE {
                             return None;
                         }
                         states.push(target);
-                        match (only, key) {
-                            (Some(position), _) => {
+                        let id = states.len() - 1;
+                        match key {
+                            StateKey::Single(position) => {
                                 if let Some(slot) = single_states.get_mut(position) {
-                                    *slot = Some(states.len() - 1);
+                                    *slot = Some(id);
                                 }
                             }
-                            (None, Some(key)) => {
-                                index.insert(key, states.len() - 1);
+                            StateKey::Hashed(fingerprint) => {
+                                index.insert(fingerprint, id);
                             }
-                            (None, None) => {}
                         }
                         transitions.resize(states.len() * classes, DEAD);
                         accepting.push(!target.intersect(whole.last).is_empty());
                         id
                     }
                 };
-                transitions[next_state * classes + class] = id;
+                transitions[next_state * classes + class] = u32::try_from(id).ok()?;
             }
             next_state += 1;
         }

@@ -116,7 +116,7 @@ fn write_node(node: &Node, out: &mut String) -> Result<(), String> {
 }
 
 /// `node` without the one-item sequences wrapped around it.
-fn single_item(mut node: &Node) -> &Node {
+pub(crate) fn single_item(mut node: &Node) -> &Node {
     while let Node::Seq(items) = node {
         let [only] = items.as_slice() else { break };
         node = only;

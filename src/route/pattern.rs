@@ -14,7 +14,7 @@ use regex_lite::{Regex, RegexBuilder};
 use super::decode_uri::clerk_normalize_path;
 use super::dfa::Dfa;
 use super::charset::UnitSet;
-use super::emit::{char_unit, emit, utf16_haystack, MAX_COUNT};
+use super::emit::{char_unit, emit, single_item, utf16_haystack, MAX_COUNT};
 use super::js_regex::{parse, Node, RegexError};
 use super::path_to_regexp::regexp_source;
 
@@ -223,10 +223,11 @@ fn anchored_shape(ast: &Node) -> (Vec<u128>, Option<Rest>) {
                 let optional = (!optional.difference(set).is_empty()).then(|| optional.clone());
                 Some(Rest::Tail { repeat: Some((set.clone(), min)), optional })
             }
-            _ => wildcard_tail(after_prefix).map(|set| Rest::Tail { repeat: Some((set, 0)), optional: None }),
+            _ => None,
         },
-        _ => wildcard_tail(after_prefix).map(|set| Rest::Tail { repeat: Some((set, 0)), optional: None }),
-    };
+        _ => None,
+    }
+    .or_else(|| wildcard_tail(after_prefix).map(|set| Rest::Tail { repeat: Some((set, 0)), optional: None }));
     (prefix, simple)
 }
 
@@ -251,12 +252,7 @@ pub(super) fn flatten<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
 /// one-item sequences).
 fn set_repeat(node: &Node) -> Option<(&UnitSet, u32, Option<u32>)> {
     let Node::Repeat { node: body, min, max } = node else { return None };
-    let mut inner = body.as_ref();
-    while let Node::Seq(items) = inner {
-        let [only] = items.as_slice() else { return None };
-        inner = only;
-    }
-    match inner {
+    match single_item(body) {
         Node::Set(set) => Some((set, *min, *max)),
         _ => None,
     }
