@@ -103,8 +103,13 @@ impl UnitSet {
             return closure;
         }
         let index = case_index();
+        let outside = index.count_within(&complement);
+        if outside == 0 {
+            // No unit outside the set has a case at all (`\S`, `[^\n]`): none can join.
+            return self.clone();
+        }
         let mut out = self.clone();
-        if index.count_within(&complement) < index.count_within(self) {
+        if outside < index.count_within(self) {
             for (member, members) in index.members_within(&complement) {
                 if members.iter().any(|&m| self.contains(u32::from(m))) {
                     out.ranges.push((u32::from(member), u32::from(member)));
@@ -130,13 +135,15 @@ impl UnitSet {
             Ok(byte) if byte.is_ascii_lowercase() => Some(u32::from(byte.to_ascii_uppercase())),
             _ => None,
         };
-        let mut out = self.clone();
+        let mut out;
         if within_ascii(self) {
+            out = self.clone();
             // Inside the set: add the other case of every letter.
             for &(low, high) in &self.ranges {
                 out.ranges.extend((low..=high).filter_map(swapped).map(|other| (other, other)));
             }
         } else if within_ascii(complement) {
+            out = self.clone();
             // Outside a wide set: add each letter whose other case is in the set.
             for &(low, high) in &complement.ranges {
                 let joins = (low..=high).filter(|&unit| swapped(unit).is_some_and(|other| self.contains(other)));

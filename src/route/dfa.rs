@@ -15,6 +15,7 @@ use super::emit::{char_unit, merged_lookahead, single_item};
 use super::js_regex::Node;
 use super::pattern::flatten;
 use crate::token::cache::PassThroughHasher;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
@@ -70,6 +71,16 @@ impl Positions {
         found
     }
 
+    fn set(&mut self, position: usize) {
+        if let Some(word) = self.0.get_mut(position / 64) {
+            *word |= 1 << (position % 64);
+        }
+    }
+
+    fn contains(self, position: usize) -> bool {
+        self.0.get(position / 64).is_some_and(|word| word & (1 << (position % 64)) != 0)
+    }
+
     fn is_empty(self) -> bool {
         self.0.iter().all(|&word| word == 0)
     }
@@ -83,14 +94,6 @@ impl Positions {
             })
         })
     }
-}
-
-/// How subset construction finds a state again: a one-position state by its position, any other
-/// by its fingerprint.
-#[derive(Clone, Copy)]
-enum StateKey {
-    Single(usize),
-    Hashed(u64),
 }
 
 /// first / last / nullable of a sub-expression (Glushkov).
@@ -111,6 +114,8 @@ struct Glushkov {
     positions_of_set: Vec<Positions>,
     /// What may follow each position.
     follow: Vec<Positions>,
+    /// The set (index into `sets`) of each position.
+    set_of_position: Vec<usize>,
 }
 
 impl Glushkov {
@@ -138,16 +143,73 @@ impl Glushkov {
         let bits = Positions::single(position);
         *of_set = of_set.union(bits);
         self.follow.push(Positions::default());
+        self.set_of_position.push(id);
         Some(Fragment { first: bits, last: bits, nullable: false })
     }
 
-    /// One copy of a repetition's body; a body that is one set (`\S{60}`, `[a-z]+`) is
-    /// looked up once, not once per copy.
-    fn copy(&mut self, body: &Node, set_id: Option<usize>) -> Option<Fragment> {
-        match set_id {
-            Some(id) => self.position_of(id),
-            None => self.build(body),
+    /// `x{min,max}` (`max` none: `x{min,}`) of any body: x written `min` times, then `max − min`
+    /// optional copies; `x{n,}` ends in x+ (or x*).
+    fn repeat(&mut self, body: &Node, min: u32, max: Option<u32>) -> Option<Fragment> {
+        let mut whole = EMPTY;
+        let mandatory = match max {
+            None => min.saturating_sub(1),
+            Some(_) => min,
+        };
+        for _ in 0..mandatory {
+            let copy = self.build(body)?;
+            whole = self.concat(whole, copy);
         }
+        match max {
+            None => {
+                let mut looped = self.build(body)?;
+                for p in looped.last.iter() {
+                    self.follow[p] = self.follow[p].union(looped.first);
+                }
+                looped.nullable |= min == 0;
+                whole = self.concat(whole, looped);
+            }
+            Some(max) => {
+                for _ in min..max {
+                    let mut optional = self.build(body)?;
+                    optional.nullable = true;
+                    whole = self.concat(whole, optional);
+                }
+            }
+        }
+        Some(whole)
+    }
+
+    /// `S{min,max}` of one set as a chain of positions, each followed only by the next (the last
+    /// by itself for `S{min,}`): `S{2,4}` read as `SS(S(S)?)?`, the same language, whose DFA
+    /// states are single positions. Counted patterns (`\S{60}`, `[0-9a-f]{1,64}`) are mostly
+    /// this, so it is built directly rather than copy by copy.
+    fn set_chain(&mut self, id: usize, min: u32, max: Option<u32>) -> Option<Fragment> {
+        let count = usize::try_from(max.unwrap_or(min).max(u32::from(max.is_none()))).ok()?;
+        if count == 0 {
+            return Some(EMPTY);
+        }
+        let first = self.follow.len();
+        let end = first.checked_add(count).filter(|&end| end <= MAX_POSITIONS)?;
+        let of_set = self.positions_of_set.get_mut(id)?;
+        let mut last = Positions::default();
+        // The positions that may end the chain: the last, or with a max every one from the min-th.
+        let first_last = match max {
+            None => end - 1,
+            Some(_) => first + usize::try_from(min).ok()?.max(1) - 1,
+        };
+        for position in first..end {
+            of_set.set(position);
+            if position >= first_last {
+                last.set(position);
+            }
+            self.follow.push(match (position + 1 < end, max) {
+                (true, _) => Positions::single(position + 1),
+                (false, None) => Positions::single(position),
+                (false, Some(_)) => Positions::default(),
+            });
+            self.set_of_position.push(id);
+        }
+        Some(Fragment { first: Positions::single(first), last, nullable: min == 0 })
     }
 
     /// `a` then `b`: every last position of `a` may be followed by every first of `b`.
@@ -162,27 +224,30 @@ impl Glushkov {
         }
     }
 
+    /// Items one after the other (owned in a `Seq`, borrowed from the flattened top level).
+    fn sequence<N: Borrow<Node>>(&mut self, items: &[N]) -> Option<Fragment> {
+        let mut whole = EMPTY;
+        let mut i = 0;
+        while i < items.len() {
+            // `(?=X)Y` / `(?!X)Y` of one unit each is one set, as the emitted regex has it.
+            let part = match items[i].borrow() {
+                Node::LookAhead { negate, body } => {
+                    let set = merged_lookahead(*negate, body, items.get(i + 1)?.borrow())?;
+                    i += 1;
+                    self.position(&set)?
+                }
+                item => self.build(item)?,
+            };
+            whole = self.concat(whole, part);
+            i += 1;
+        }
+        Some(whole)
+    }
+
     fn build(&mut self, node: &Node) -> Option<Fragment> {
         match node {
             Node::Set(set) => self.position(set),
-            Node::Seq(items) => {
-                let mut whole = EMPTY;
-                let mut i = 0;
-                while i < items.len() {
-                    // `(?=X)Y` / `(?!X)Y` of one unit each is one set, as the emitted regex has it.
-                    let part = match &items[i] {
-                        Node::LookAhead { negate, body } => {
-                            let set = merged_lookahead(*negate, body, items.get(i + 1)?)?;
-                            i += 1;
-                            self.position(&set)?
-                        }
-                        item => self.build(item)?,
-                    };
-                    whole = self.concat(whole, part);
-                    i += 1;
-                }
-                Some(whole)
-            }
+            Node::Seq(items) => self.sequence(items),
             Node::Alt(alternatives) => {
                 let mut union = Fragment { nullable: false, ..EMPTY };
                 for alternative in alternatives {
@@ -195,41 +260,13 @@ impl Glushkov {
                 }
                 Some(union)
             }
-            Node::Repeat { node, min, max } => {
-                let body = single_item(node);
-                let set_id = match body {
-                    Node::Set(set) => Some(self.set_id(set)),
-                    _ => None,
-                };
-                let mut whole = EMPTY;
-                // x{n,m} = x written n times, then m − n optional copies; x{n,} ends in x+ (or x*).
-                let mandatory = match max {
-                    None => min.saturating_sub(1),
-                    Some(_) => *min,
-                };
-                for _ in 0..mandatory {
-                    let copy = self.copy(body, set_id)?;
-                    whole = self.concat(whole, copy);
+            Node::Repeat { node, min, max } => match single_item(node) {
+                Node::Set(set) => {
+                    let id = self.set_id(set);
+                    self.set_chain(id, *min, *max)
                 }
-                match max {
-                    None => {
-                        let mut looped = self.copy(body, set_id)?;
-                        for p in looped.last.iter() {
-                            self.follow[p] = self.follow[p].union(looped.first);
-                        }
-                        looped.nullable |= *min == 0;
-                        whole = self.concat(whole, looped);
-                    }
-                    Some(max) => {
-                        for _ in *min..*max {
-                            let mut optional = self.copy(body, set_id)?;
-                            optional.nullable = true;
-                            whole = self.concat(whole, optional);
-                        }
-                    }
-                }
-                Some(whole)
-            }
+                body => self.repeat(body, *min, *max),
+            },
             // Assertions anywhere but the two ends, and whatever the regex refuses: not here.
             Node::Start | Node::End | Node::WordBoundary { .. } | Node::LookAhead { .. } | Node::Unsupported => None,
         }
@@ -257,8 +294,13 @@ impl Dfa {
         let mut items = Vec::new();
         flatten(ast, &mut items);
         let [Node::Start, body @ .., Node::End] = items.as_slice() else { return None };
-        let mut glushkov = Glushkov { follow: Vec::with_capacity(MAX_POSITIONS / 4), ..Glushkov::default() };
-        let whole = glushkov.build(&Node::Seq(body.iter().map(|&item| item.clone()).collect()))?;
+        // Room for every position a pattern may have: no growing while positions are added.
+        let mut glushkov = Glushkov {
+            follow: Vec::with_capacity(MAX_POSITIONS),
+            set_of_position: Vec::with_capacity(MAX_POSITIONS),
+            ..Glushkov::default()
+        };
+        let whole = glushkov.sequence(body)?;
         Dfa::from_glushkov(&glushkov, whole)
     }
 
@@ -291,80 +333,54 @@ impl Dfa {
             run_classes.push(u16::try_from(class).ok()?);
         }
         let classes = class_members.len();
+        // The classes each set's units fall in: where a one-position state goes, without
+        // intersecting it with every class (a chain like `\\S{60}` is all such states).
+        let classes_of_set: Vec<Vec<usize>> = glushkov
+            .positions_of_set
+            .iter()
+            .map(|&of_set| (0..classes).filter(|&class| !class_members[class].intersect(of_set).is_empty()).collect())
+            .collect();
 
         // Subset construction; a state is the positions just matched (the start: none yet).
-        // A route pattern's DFA has about one state per position: room for that up front.
-        let expected_states = glushkov.follow.len() + 2;
-        let mut states: Vec<Positions> = Vec::with_capacity(expected_states);
-        states.extend([Positions::default(), Positions::default()]);
-        // The token cache's map type: one copy of the hash map code in the .wasm.
-        let mut index: HashMap<u64, usize, BuildHasherDefault<PassThroughHasher>> = HashMap::default();
-        let mut transitions = Vec::with_capacity(expected_states * classes);
-        transitions.resize(2 * classes, DEAD);
-        let mut accepting = Vec::with_capacity(expected_states);
-        accepting.extend([false, whole.nullable]);
-        let mut single_states: Vec<Option<usize>> = vec![None; glushkov.follow.len()];
-        let mut next_state = START as usize;
+        let mut states = States::new(glushkov.follow.len(), classes, whole);
         // Subset construction can blow up exponentially (`(a|b)*a(a|b){12}`): past a work budget
         // linear in the pattern's positions the pattern stays with the regex.
         let budget = 64 * glushkov.follow.len() + 1024;
         let mut steps = 0usize;
-        while next_state < states.len() {
+        let mut current = START as usize;
+        while current < states.len() {
             steps += classes;
             if steps > budget {
                 return None;
             }
-            let reachable = match (next_state == START as usize, states[next_state].only()) {
+            let reachable = match (current == START as usize, states.sole_position(current)) {
                 (true, _) => whole.first,
                 (false, Some(position)) => glushkov.follow[position],
-                (false, None) => states[next_state].iter().fold(Positions::default(), |bits, p| bits.union(glushkov.follow[p])),
+                (false, None) => states.positions(current).iter().fold(Positions::default(), |bits, p| bits.union(glushkov.follow[p])),
             };
-            for (class, members) in class_members.iter().enumerate() {
-                let target = reachable.intersect(*members);
-                if target.is_empty() {
-                    continue;
-                }
-                // Most states of a route pattern are one position: found by position, not hashed.
-                let key = match target.only() {
-                    Some(position) => StateKey::Single(position),
-                    None => StateKey::Hashed(target.fingerprint()),
-                };
-                let known = match key {
-                    StateKey::Single(position) => single_states.get(position).copied().flatten(),
-                    StateKey::Hashed(fingerprint) => match index.get(&fingerprint) {
-                        // Two position sets with one fingerprint: give the pattern to the regex.
-                        Some(&id) if states.get(id) != Some(&target) => return None,
-                        found => found.copied(),
-                    },
-                };
-                let id = match known {
-                    Some(id) => id,
-                    None => {
-                        if (states.len() + 1) * classes > MAX_TABLE {
-                            return None;
-                        }
-                        states.push(target);
-                        let id = states.len() - 1;
-                        match key {
-                            StateKey::Single(position) => {
-                                if let Some(slot) = single_states.get_mut(position) {
-                                    *slot = Some(id);
-                                }
-                            }
-                            StateKey::Hashed(fingerprint) => {
-                                index.insert(fingerprint, id);
-                            }
-                        }
-                        transitions.resize(states.len() * classes, DEAD);
-                        accepting.push(!target.intersect(whole.last).is_empty());
-                        id
+            match reachable.only() {
+                // One position next (most states of a route pattern): the same target for every
+                // class of its set, none for the others.
+                Some(position) => {
+                    let target = states.find_or_add_sole(position)?;
+                    for &class in classes_of_set.get(*glushkov.set_of_position.get(position)?)? {
+                        states.set_transition(current, class, target);
                     }
-                };
-                transitions[next_state * classes + class] = u32::try_from(id).ok()?;
+                }
+                None => {
+                    for (class, members) in class_members.iter().enumerate() {
+                        let positions = reachable.intersect(*members);
+                        if !positions.is_empty() {
+                            let target = states.find_or_add(positions)?;
+                            states.set_transition(current, class, target);
+                        }
+                    }
+                }
             }
-            next_state += 1;
+            current += 1;
         }
-        let ascii_classes = std::array::from_fn(|unit| run_classes.get(run_index(&run_starts, unit as u32)).copied().unwrap_or(0));
+        let ascii_classes = ascii_classes(&run_starts, &run_classes);
+        let States { transitions, accepting, .. } = states;
         Some(Dfa { run_starts, run_classes, ascii_classes, classes, transitions, accepting })
     }
 
@@ -386,6 +402,119 @@ impl Dfa {
         }
         self.accepting.get(state).copied().unwrap_or(false)
     }
+}
+
+/// The states found so far by subset construction, their transitions and which accept.
+struct States {
+    positions: Vec<Positions>,
+    /// The position of each one-position state (most states of a route pattern).
+    sole: Vec<Option<usize>>,
+    /// A state of one position, by its position.
+    by_position: Vec<Option<u32>>,
+    /// Any other state, by the fingerprint of its positions.
+    by_fingerprint: HashMap<u64, u32, BuildHasherDefault<PassThroughHasher>>,
+    classes: usize,
+    transitions: Vec<u32>,
+    accepting: Vec<bool>,
+    last: Positions,
+}
+
+impl States {
+    /// The dead state and the start, with room for about one state per position (what a route
+    /// pattern's DFA has).
+    fn new(positions: usize, classes: usize, whole: Fragment) -> States {
+        let expected = positions + 2;
+        let mut states = States {
+            positions: Vec::with_capacity(expected),
+            sole: Vec::with_capacity(expected),
+            by_position: vec![None; positions],
+            // The token cache's map type: one copy of the hash map code in the .wasm.
+            by_fingerprint: HashMap::default(),
+            classes,
+            transitions: Vec::with_capacity(expected * classes),
+            accepting: Vec::with_capacity(expected),
+            last: whole.last,
+        };
+        states.positions.extend([Positions::default(), Positions::default()]);
+        states.sole.extend([None, None]);
+        states.transitions.resize(2 * classes, DEAD);
+        states.accepting.extend([false, whole.nullable]);
+        states
+    }
+
+    fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    fn positions(&self, state: usize) -> Positions {
+        self.positions.get(state).copied().unwrap_or_default()
+    }
+
+    fn sole_position(&self, state: usize) -> Option<usize> {
+        self.sole.get(state).copied().flatten()
+    }
+
+    /// The state of `positions`, added if new; `None` past the table limit or when two position
+    /// sets share a fingerprint (the pattern then goes to the regex).
+    fn find_or_add(&mut self, positions: Positions) -> Option<u32> {
+        if let Some(position) = positions.only() {
+            return self.find_or_add_sole(position);
+        }
+        let fingerprint = positions.fingerprint();
+        match self.by_fingerprint.get(&fingerprint) {
+            Some(&id) => (self.positions.get(id as usize) == Some(&positions)).then_some(id),
+            None => {
+                let id = self.add(positions, None)?;
+                self.by_fingerprint.insert(fingerprint, id);
+                Some(id)
+            }
+        }
+    }
+
+    /// The state of the one position `position`, added if new.
+    fn find_or_add_sole(&mut self, position: usize) -> Option<u32> {
+        if let Some(id) = *self.by_position.get(position)? {
+            return Some(id);
+        }
+        let id = self.add(Positions::single(position), Some(position))?;
+        *self.by_position.get_mut(position)? = Some(id);
+        Some(id)
+    }
+
+    fn add(&mut self, positions: Positions, sole: Option<usize>) -> Option<u32> {
+        if (self.len() + 1) * self.classes > MAX_TABLE {
+            return None;
+        }
+        let id = u32::try_from(self.len()).ok()?;
+        self.positions.push(positions);
+        self.sole.push(sole);
+        self.transitions.resize(self.len() * self.classes, DEAD);
+        let accepting = match sole {
+            Some(position) => self.last.contains(position),
+            None => !positions.intersect(self.last).is_empty(),
+        };
+        self.accepting.push(accepting);
+        Some(id)
+    }
+
+    fn set_transition(&mut self, state: usize, class: usize, target: u32) {
+        if let Some(slot) = self.transitions.get_mut(state * self.classes + class) {
+            *slot = target;
+        }
+    }
+}
+
+/// The class of each ASCII unit, walking the runs once.
+fn ascii_classes(run_starts: &[u32], run_classes: &[u16]) -> [u16; 128] {
+    let mut classes = [0; 128];
+    let mut run = 0;
+    for (unit, class) in (0u32..).zip(classes.iter_mut()) {
+        while run_starts.get(run + 1).is_some_and(|&next| next <= unit) {
+            run += 1;
+        }
+        *class = run_classes.get(run).copied().unwrap_or(0);
+    }
+    classes
 }
 
 /// The run `unit` falls in (`run_starts` begins with 0, so there is always one).
