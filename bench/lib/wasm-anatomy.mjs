@@ -1,6 +1,7 @@
 // Where the .wasm's bytes go: function body sizes from the code section, named by the "name"
 // custom section and grouped by crate (the first path segment of the Rust symbol), plus data.
 import { readFileSync } from "node:fs";
+import { readLeb128, stripCustomSections } from "../../scripts/wasm-sections.mjs";
 
 function reader(buffer) {
   let at = 0;
@@ -9,15 +10,9 @@ function reader(buffer) {
     set at(v) { at = v; },
     byte: () => buffer[at++],
     u32() {
-      let result = 0;
-      let shift = 0;
-      let b;
-      do {
-        b = buffer[at++];
-        result += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (b & 0x80);
-      return result;
+      const [value, next] = readLeb128(buffer, at);
+      at = next;
+      return value;
     },
     name() {
       const length = r.u32();
@@ -132,17 +127,5 @@ function crateOf(name) {
 
 /** The module without custom sections ("name", "producers", …): what a stripped build would ship. */
 export function withoutCustomSections(file) {
-  const buffer = readFileSync(file);
-  const r = reader(buffer);
-  r.at = 8;
-  const kept = [buffer.subarray(0, 8)];
-  while (r.at < buffer.length) {
-    const begin = r.at;
-    const id = r.byte();
-    const size = r.u32();
-    const end = r.at + size;
-    if (id !== 0) kept.push(buffer.subarray(begin, end));
-    r.at = end;
-  }
-  return Buffer.concat(kept);
+  return stripCustomSections(readFileSync(file), file);
 }
