@@ -33,7 +33,7 @@ fn design_policy() -> Value {
 
 fn error_paths(value: &Value) -> Vec<String> {
     let (policy, validation) = read_policy(value);
-    assert!(policy.is_none() == !validation.ok, "a policy is returned exactly when valid");
+    assert!(policy.is_none() != validation.ok, "a policy is returned exactly when valid");
     validation.errors.into_iter().map(|d| d.path).collect()
 }
 

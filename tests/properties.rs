@@ -3,6 +3,7 @@
 //!   clocks, options and key sets: the cached verdict equals the fresh one);
 //! - the remaining properties (decision shapes, canonical paths, policy monotonicity) live in
 //!   the sections below.
+//!
 //! Test key: an RSA-2048 pair made for this file only (its private exponent is here so genuine
 //! tokens can be signed without a crypto dependency).
 //! Native only: proptest and num-bigint are native dev-dependencies.

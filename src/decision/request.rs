@@ -162,7 +162,7 @@ pub fn check_origin(method: &str, headers: &Headers, own_origin: &str, allowed: 
     match headers.get("origin") {
         Some(origin) => {
             let origin = origin.trim().to_ascii_lowercase();
-            if origin == own_origin || allowed.iter().any(|a| *a == origin) {
+            if origin == own_origin || allowed.contains(&origin) {
                 Ok(())
             } else {
                 Err(format!("{method} from origin {origin} is not allowed (own origin {own_origin})"))

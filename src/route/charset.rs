@@ -319,7 +319,7 @@ mod tests {
             let mut set = UnitSet::empty();
             for _ in 0..(next() % 4 + 1) {
                 let low = next() % (MAX_UNIT + 1);
-                let width = if next() % 2 == 0 { next() % 64 } else { next() % 0x3000 };
+                let width = if next().is_multiple_of(2) { next() % 64 } else { next() % 0x3000 };
                 set.add_range(low, low.saturating_add(width));
             }
             assert_eq!(set.case_closure(), closure_by_scanning(&set), "{:?}", set.ranges());

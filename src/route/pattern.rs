@@ -430,7 +430,7 @@ mod tests {
             let cut = (state >> 17) as usize % (base.len() + 1);
             let mut path: String = base.chars().take(cut).collect();
             path.push(['a', 'Z', '/', '-', 'é', '\u{212a}', '?', '#', '\n', '\r', '\u{2028}', '\u{2029}', '😀', '\u{85}'][(state >> 9) as usize % 14]);
-            if (state >> 5) % 3 == 0 {
+            if (state >> 5).is_multiple_of(3) {
                 path.push_str(["x", "%0A", "%E2%80%A8", "/", "😀y", "\u{2029}z"][(state >> 40) as usize % 6]);
             }
             paths.push(path);

@@ -88,6 +88,18 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
+/// "a string", "an array", …: how error messages name a JSON value's type.
+pub(crate) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,17 +128,5 @@ mod tests {
         assert!(parse_strict(&deep).is_err());
         let ok = "[".repeat(100) + &"]".repeat(100);
         assert!(parse_strict(&ok).is_ok());
-    }
-}
-
-/// "a string", "an array", …: how error messages name a JSON value's type.
-pub(crate) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

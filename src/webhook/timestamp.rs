@@ -107,7 +107,7 @@ mod tests {
     fn digit_runs_round_like_str_parse() {
         let mut next = crate::test_rng::xorshift32(0x2545_f491_u32);
         for _ in 0..20_000 {
-            let len = 1 + (next() % 40) as usize + if next() % 16 == 0 { 300 } else { 0 };
+            let len = 1 + (next() % 40) as usize + if next().is_multiple_of(16) { 300 } else { 0 };
             let digits: String = (0..len).map(|_| char::from(b'0' + (next() % 10) as u8)).collect();
             let reference = digits.trim_start_matches('0').parse::<f64>().unwrap_or(0.0);
             assert_eq!(p(&digits).map(f64::to_bits), Some(reference.to_bits()), "{digits}");
