@@ -184,7 +184,12 @@ impl Glushkov {
     /// states are single positions. Counted patterns (`\S{60}`, `[0-9a-f]{1,64}`) are mostly
     /// this, so it is built directly rather than copy by copy.
     fn set_chain(&mut self, id: usize, min: u32, max: Option<u32>) -> Option<Fragment> {
-        let count = usize::try_from(max.unwrap_or(min).max(u32::from(max.is_none()))).ok()?;
+        // `S{n,}` is n − 1 positions then a looped one (just the looped one for `S*`); `S{n,m}` is m.
+        let count = match max {
+            None => min.max(1),
+            Some(max) => max,
+        };
+        let count = usize::try_from(count).ok()?;
         if count == 0 {
             return Some(EMPTY);
         }
