@@ -71,7 +71,7 @@ impl Positions {
         found
     }
 
-    fn set(&mut self, position: usize) {
+    fn insert(&mut self, position: usize) {
         if let Some(word) = self.0.get_mut(position / 64) {
             *word |= 1 << (position % 64);
         }
@@ -203,9 +203,9 @@ impl Glushkov {
             Some(_) => first + usize::try_from(min).ok()?.max(1) - 1,
         };
         for position in first..end {
-            of_set.set(position);
+            of_set.insert(position);
             if position >= first_last {
-                last.set(position);
+                last.insert(position);
             }
             self.follow.push(match (position + 1 < end, max) {
                 (true, _) => Positions::single(position + 1),
