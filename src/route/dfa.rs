@@ -6,9 +6,10 @@
 //! 270-unit path taking 1.8 ms against 106 patterns; 20 parameter patterns × a 16 KB path took
 //! ~18 ms). Here the pattern's AST becomes a Glushkov automaton (one position per set, counted
 //! repetition written out — bounded by `pattern::max_positions`), then a DFA by subset
-//! construction over the classes of units the sets tell apart. Anything else (assertions inside
-//! the pattern, lookaheads that are not one unit before one unit, too many positions or states)
-//! is left to the regex.
+//! construction over the classes of units the sets tell apart. `^` and `$` inside the pattern
+//! are positions no unit enters, passed at the two ends only. Anything else (`\b`, `\B`,
+//! lookaheads that are not one unit before one unit, too many positions or states) is left to
+//! the regex.
 
 use super::charset::{UnitSet, MAX_UNIT};
 use super::emit::{char_unit, merged_lookahead, single_item};
@@ -96,6 +97,12 @@ impl Positions {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Anchor {
+    Start,
+    End,
+}
+
 /// first / last / nullable of a sub-expression (Glushkov).
 #[derive(Clone, Copy)]
 struct Fragment {
@@ -116,6 +123,10 @@ struct Glushkov {
     follow: Vec<Positions>,
     /// The set (index into `sets`) of each position.
     set_of_position: Vec<usize>,
+    /// `^` and `$` inside the pattern: positions that match no unit, passed through without
+    /// reading one — `^` only before the first unit, `$` only after the last.
+    start_anchors: Positions,
+    end_anchors: Positions,
 }
 
 impl Glushkov {
@@ -217,6 +228,36 @@ impl Glushkov {
         Some(Fragment { first: Positions::single(first), last, nullable: min == 0 })
     }
 
+    /// A position for `^` or `$`: of the empty set, so no unit ever moves into it.
+    fn anchor(&mut self, anchor: Anchor) -> Option<Fragment> {
+        let id = self.set_id(&UnitSet::empty());
+        let fragment = self.position_of(id)?;
+        let position = self.follow.len() - 1;
+        match anchor {
+            Anchor::Start => self.start_anchors.insert(position),
+            Anchor::End => self.end_anchors.insert(position),
+        }
+        Some(fragment)
+    }
+
+    /// The anchors among `from` that hold here (`holding`: the `^`s, the `$`s or both), and the
+    /// anchors that follow those, and so on: what can be passed through without reading a unit.
+    fn anchors_passed(&self, from: Positions, holding: Positions) -> Positions {
+        let mut passed = from.intersect(holding);
+        let mut frontier = passed;
+        while !frontier.is_empty() {
+            let next = frontier.iter().fold(Positions::default(), |bits, p| bits.union(self.follow[p])).intersect(holding);
+            frontier = Positions(std::array::from_fn(|i| next.0[i] & !passed.0[i]));
+            passed = passed.union(next);
+        }
+        passed
+    }
+
+    /// What may follow any of `positions`.
+    fn follow_of(&self, positions: Positions) -> Positions {
+        positions.iter().fold(Positions::default(), |bits, p| bits.union(self.follow[p]))
+    }
+
     /// `a` then `b`: every last position of `a` may be followed by every first of `b`.
     fn concat(&mut self, a: Fragment, b: Fragment) -> Fragment {
         for p in a.last.iter() {
@@ -273,7 +314,9 @@ impl Glushkov {
                 body => self.repeat(body, *min, *max),
             },
             // Assertions anywhere but the two ends, and whatever the regex refuses: not here.
-            Node::Start | Node::End | Node::WordBoundary { .. } | Node::LookAhead { .. } | Node::Unsupported => None,
+            Node::Start => self.anchor(Anchor::Start),
+            Node::End => self.anchor(Anchor::End),
+            Node::WordBoundary { .. } | Node::LookAhead { .. } | Node::Unsupported => None,
         }
     }
 }
@@ -339,12 +382,15 @@ impl Dfa {
         }
         let classes = class_members.len();
         // The classes each set's units fall in: where a one-position state goes, without
-        // intersecting it with every class (a chain like `\\S{60}` is all such states).
+        // intersecting it with every class (a chain like `\S{60}` is all such states).
         let classes_of_set: Vec<Vec<usize>> = glushkov
             .positions_of_set
             .iter()
             .map(|&of_set| (0..classes).filter(|&class| !class_members[class].intersect(of_set).is_empty()).collect())
             .collect();
+
+        // `^` holds before the first unit: the start also reaches what follows the `^`s it passes.
+        let start_reachable = whole.first.union(glushkov.follow_of(glushkov.anchors_passed(whole.first, glushkov.start_anchors)));
 
         // Subset construction; a state is the positions just matched (the start: none yet).
         let mut states = States::new(glushkov.follow.len(), classes, whole);
@@ -359,9 +405,9 @@ impl Dfa {
                 return None;
             }
             let reachable = match (current == START as usize, states.sole_position(current)) {
-                (true, _) => whole.first,
+                (true, _) => start_reachable,
                 (false, Some(position)) => glushkov.follow[position],
-                (false, None) => states.positions(current).iter().fold(Positions::default(), |bits, p| bits.union(glushkov.follow[p])),
+                (false, None) => glushkov.follow_of(states.positions(current)),
             };
             match reachable.only() {
                 // One position next (most states of a route pattern): the same target for every
@@ -383,6 +429,20 @@ impl Dfa {
                 }
             }
             current += 1;
+        }
+        // `$` holds after the last unit: a state also accepts when it can pass `$`s to a last
+        // position (the start, on an empty path, may pass `^`s and `$`s alike).
+        let anchors = glushkov.start_anchors.union(glushkov.end_anchors);
+        if !anchors.is_empty() {
+            for state in START as usize..states.len() {
+                let (next, holding) = match state == START as usize {
+                    true => (whole.first, anchors),
+                    false => (glushkov.follow_of(states.positions(state)), glushkov.end_anchors),
+                };
+                if !glushkov.anchors_passed(next, holding).intersect(whole.last).is_empty() {
+                    states.accept(state);
+                }
+            }
         }
         let ascii_classes = ascii_classes(&run_starts, &run_classes);
         let States { transitions, accepting, .. } = states;
@@ -502,6 +562,12 @@ impl States {
         Some(id)
     }
 
+    fn accept(&mut self, state: usize) {
+        if let Some(accepting) = self.accepting.get_mut(state) {
+            *accepting = true;
+        }
+    }
+
     fn set_transition(&mut self, state: usize, class: usize, target: u32) {
         if let Some(slot) = self.transitions.get_mut(state * self.classes + class) {
             *slot = target;
@@ -540,6 +606,32 @@ mod tests {
             assert!(seen.insert(Positions::single(a).fingerprint()), "{{{a}}}");
             for b in (a + 1)..MAX_POSITIONS {
                 assert!(seen.insert(Positions::single(a).union(Positions::single(b)).fingerprint()), "{{{a}, {b}}}");
+            }
+        }
+    }
+
+    /// `^` and `$` inside: passed without reading a unit, `^` only before the first, `$` only
+    /// after the last (JS without the `m` flag).
+    #[test]
+    fn anchors_inside_hold_only_at_the_ends() {
+        let dfa = |source: &str| {
+            let ast = crate::route::js_regex::parse(&source.encode_utf16().collect::<Vec<_>>()).expect("parses");
+            Dfa::new(&ast).unwrap_or_else(|| panic!("{source} gets an automaton"))
+        };
+        let cases: &[(&str, &[(&str, bool)])] = &[
+            ("^(?:^)$", &[("", true), ("a", false)]),
+            ("^(?:$)(?:^)$", &[("", true), ("a", false)]),
+            ("^(?:^|a)b$", &[("b", true), ("ab", true), ("aab", false)]),
+            ("^a(?:^b)?$", &[("a", true), ("ab", false)]),
+            ("^a(?:$)b?$", &[("a", true), ("ab", false)]),
+            ("^(?:a$|b)c?$", &[("a", true), ("ac", false), ("bc", true), ("b", true)]),
+            ("^(?:.*$)(?:x)*$", &[("", true), ("abc", true)]),
+            ("^(?:$|a)*$", &[("", true), ("aaa", true), ("ab", false)]),
+        ];
+        for (source, paths) in cases {
+            let automaton = dfa(source);
+            for &(path, expected) in paths.iter() {
+                assert_eq!(automaton.is_match(path), expected, "{source} on {path:?}");
             }
         }
     }
