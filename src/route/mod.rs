@@ -11,6 +11,7 @@ mod charset;
 mod decode_uri;
 mod dfa;
 mod emit;
+mod glushkov;
 mod js_regex;
 mod js_regex_class;
 pub mod next_url;
