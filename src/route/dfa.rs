@@ -9,7 +9,7 @@
 //! not take (`\b`, `\B`, lookaheads that are not one unit before one unit, too many positions),
 //! or too many states, is left to the regex.
 
-use super::charset::MAX_UNIT;
+use super::charset::{word, MAX_UNIT};
 use super::emit::char_unit;
 use super::glushkov::{Fragment, Glushkov, Positions};
 use super::js_regex::Node;
@@ -47,7 +47,9 @@ impl Dfa {
     fn from_glushkov(glushkov: &Glushkov, whole: Fragment) -> Option<Dfa> {
         // Runs: every range start and every range end + 1 begins one.
         let mut run_starts: Vec<u32> = vec![0];
-        for set in &glushkov.sets {
+        // With `\b`/`\B`, whether a unit is a word unit tells classes apart too.
+        let word_units = glushkov.has_word_anchors().then(word);
+        for set in glushkov.sets.iter().chain(&word_units) {
             for &(low, high) in set.ranges() {
                 run_starts.push(low);
                 if high < MAX_UNIT {
@@ -57,16 +59,21 @@ impl Dfa {
         }
         run_starts.sort_unstable();
         run_starts.dedup();
-        // A class is the positions a unit can take: runs with the same positions share it.
+        // A class is the positions a unit can take (and with `\b`/`\B` whether it is a word
+        // unit): runs alike in both share it.
         let mut class_members: Vec<Positions> = Vec::new();
+        let mut class_is_word: Vec<bool> = Vec::new();
         let mut run_classes = Vec::with_capacity(run_starts.len());
         for &unit in &run_starts {
             let members = glushkov.sets.iter().zip(&glushkov.positions_of_set).filter(|(set, _)| set.contains(unit));
             let members = members.fold(Positions::default(), |bits, (_, positions)| bits.union(*positions));
-            let class = match class_members.iter().position(|&known| known == members) {
+            let is_word = word_units.as_ref().is_some_and(|word_units| word_units.contains(unit));
+            let known = class_members.iter().zip(&class_is_word).position(|(&known, &known_word)| known == members && known_word == is_word);
+            let class = match known {
                 Some(class) => class,
                 None => {
                     class_members.push(members);
+                    class_is_word.push(is_word);
                     class_members.len() - 1
                 }
             };
@@ -81,8 +88,7 @@ impl Dfa {
             .map(|&of_set| (0..classes).filter(|&class| !class_members[class].intersect(of_set).is_empty()).collect())
             .collect();
 
-        // `^` holds before the first unit: the start also reaches what follows the `^`s it passes.
-        let start_reachable = whole.first.union(glushkov.follow_of(glushkov.anchors_passed(whole.first, glushkov.start_anchors)));
+        let anchored = glushkov.has_anchors();
 
         // Subset construction; a state is the positions just matched (the start: none yet).
         let mut states = States::new(glushkov.follow.len(), classes, whole);
@@ -96,16 +102,31 @@ impl Dfa {
             if steps > budget {
                 return None;
             }
-            let reachable = match (current == START as usize, states.sole_position(current)) {
-                (true, _) => start_reachable,
+            let at_start = current == START as usize;
+            let reachable = match (at_start, states.sole_position(current)) {
+                (true, _) => whole.first,
                 (false, Some(position)) => glushkov.follow[position],
                 (false, None) => glushkov.follow_of(states.positions(current)),
             };
+            if anchored {
+                // Per class: the anchors that hold before a unit of it are passed first.
+                let after_word = states.after_word(current);
+                for (class, (members, &is_word)) in class_members.iter().zip(&class_is_word).enumerate() {
+                    let passed = glushkov.anchors_passed(reachable, glushkov.holding(at_start, after_word, Some(is_word)));
+                    let positions = reachable.union(glushkov.follow_of(passed)).intersect(*members);
+                    if !positions.is_empty() {
+                        let target = states.find_or_add(positions, is_word)?;
+                        states.set_transition(current, class, target);
+                    }
+                }
+                current += 1;
+                continue;
+            }
             match reachable.only() {
                 // One position next (most states of a route pattern): the same target for every
                 // class of its set, none for the others.
                 Some(position) => {
-                    let target = states.find_or_add_sole(position)?;
+                    let target = states.find_or_add_sole(position, false)?;
                     for &class in classes_of_set.get(*glushkov.set_of_position.get(position)?)? {
                         states.set_transition(current, class, target);
                     }
@@ -114,7 +135,7 @@ impl Dfa {
                     for (class, members) in class_members.iter().enumerate() {
                         let positions = reachable.intersect(*members);
                         if !positions.is_empty() {
-                            let target = states.find_or_add(positions)?;
+                            let target = states.find_or_add(positions, false)?;
                             states.set_transition(current, class, target);
                         }
                     }
@@ -122,15 +143,14 @@ impl Dfa {
             }
             current += 1;
         }
-        // `$` holds after the last unit: a state also accepts when it can pass `$`s to a last
-        // position (the start, on an empty path, may pass `^`s and `$`s alike).
-        let anchors = glushkov.start_anchors.union(glushkov.end_anchors);
-        if !anchors.is_empty() {
+        // At the end of the path a state also accepts when the anchors that hold there (`$`,
+        // `\b` after a word unit, `\B` after another; on an empty path also `^`) lead to a last
+        // position.
+        if anchored {
             for state in START as usize..states.len() {
-                let (next, holding) = match state == START as usize {
-                    true => (whole.first, anchors),
-                    false => (glushkov.follow_of(states.positions(state)), glushkov.end_anchors),
-                };
+                let at_start = state == START as usize;
+                let next = if at_start { whole.first } else { glushkov.follow_of(states.positions(state)) };
+                let holding = glushkov.holding(at_start, states.after_word(state), None);
                 if !glushkov.anchors_passed(next, holding).intersect(whole.last).is_empty() {
                     states.accept(state);
                 }
@@ -168,6 +188,8 @@ struct States {
     sole: Vec<Option<usize>>,
     /// A state of one position, by its position.
     by_position: Vec<Option<u32>>,
+    /// Whether each state was entered by a word unit (only with `\b`/`\B`; false otherwise).
+    after_word: Vec<bool>,
     /// Any other state, by the fingerprint of its positions.
     by_fingerprint: HashMap<u64, u32, BuildHasherDefault<PassThroughHasher>>,
     classes: usize,
@@ -184,7 +206,9 @@ impl States {
         let mut states = States {
             positions: Vec::with_capacity(expected),
             sole: Vec::with_capacity(expected),
-            by_position: vec![None; positions],
+            // Per position, entered by a non-word unit and by a word unit.
+            by_position: vec![None; 2 * positions],
+            after_word: Vec::with_capacity(expected),
             // The token cache's map type: one copy of the hash map code in the .wasm.
             by_fingerprint: HashMap::default(),
             classes,
@@ -194,6 +218,7 @@ impl States {
         };
         states.positions.extend([Positions::default(), Positions::default()]);
         states.sole.extend([None, None]);
+        states.after_word.extend([false, false]);
         states.transitions.resize(2 * classes, DEAD);
         states.accepting.extend([false, whole.nullable]);
         states
@@ -211,17 +236,21 @@ impl States {
         self.sole.get(state).copied().flatten()
     }
 
+    fn after_word(&self, state: usize) -> bool {
+        self.after_word.get(state).copied().unwrap_or(false)
+    }
+
     /// The state of `positions`, added if new; `None` past the table limit or when two position
     /// sets share a fingerprint (the pattern then goes to the regex).
-    fn find_or_add(&mut self, positions: Positions) -> Option<u32> {
+    fn find_or_add(&mut self, positions: Positions, after_word: bool) -> Option<u32> {
         if let Some(position) = positions.only() {
-            return self.find_or_add_sole(position);
+            return self.find_or_add_sole(position, after_word);
         }
-        let fingerprint = positions.fingerprint();
+        let fingerprint = positions.fingerprint() ^ u64::from(after_word);
         match self.by_fingerprint.get(&fingerprint) {
-            Some(&id) => (self.positions.get(id as usize) == Some(&positions)).then_some(id),
+            Some(&id) => (self.positions.get(id as usize) == Some(&positions) && self.after_word(id as usize) == after_word).then_some(id),
             None => {
-                let id = self.add(positions, None)?;
+                let id = self.add(positions, None, after_word)?;
                 self.by_fingerprint.insert(fingerprint, id);
                 Some(id)
             }
@@ -229,22 +258,24 @@ impl States {
     }
 
     /// The state of the one position `position`, added if new.
-    fn find_or_add_sole(&mut self, position: usize) -> Option<u32> {
-        if let Some(id) = *self.by_position.get(position)? {
+    fn find_or_add_sole(&mut self, position: usize, after_word: bool) -> Option<u32> {
+        let slot = 2 * position + usize::from(after_word);
+        if let Some(id) = *self.by_position.get(slot)? {
             return Some(id);
         }
-        let id = self.add(Positions::single(position), Some(position))?;
-        *self.by_position.get_mut(position)? = Some(id);
+        let id = self.add(Positions::single(position), Some(position), after_word)?;
+        *self.by_position.get_mut(slot)? = Some(id);
         Some(id)
     }
 
-    fn add(&mut self, positions: Positions, sole: Option<usize>) -> Option<u32> {
+    fn add(&mut self, positions: Positions, sole: Option<usize>, after_word: bool) -> Option<u32> {
         if (self.len() + 1) * self.classes > MAX_TABLE {
             return None;
         }
         let id = u32::try_from(self.len()).ok()?;
         self.positions.push(positions);
         self.sole.push(sole);
+        self.after_word.push(after_word);
         self.transitions.resize(self.len() * self.classes, DEAD);
         let accepting = match sole {
             Some(position) => self.last.contains(position),
@@ -289,10 +320,11 @@ fn run_index(run_starts: &[u32], unit: u32) -> usize {
 mod tests {
     use super::*;
 
-    /// `^` and `$` inside: passed without reading a unit, `^` only before the first, `$` only
-    /// after the last (JS without the `m` flag).
+    /// `^`, `$`, `\b`, `\B` inside: passed without reading a unit, `^` only before the first, `$`
+    /// only after the last (JS without the `m` flag), `\b` between an ASCII word unit
+    /// (`[A-Za-z0-9_]`, also under `i` without `u`) and anything else or an end.
     #[test]
-    fn anchors_inside_hold_only_at_the_ends() {
+    fn anchors_inside_hold_where_js_says() {
         let dfa = |source: &str| {
             let ast = crate::route::js_regex::parse(&source.encode_utf16().collect::<Vec<_>>()).expect("parses");
             Dfa::new(&ast).unwrap_or_else(|| panic!("{source} gets an automaton"))
@@ -306,6 +338,18 @@ mod tests {
             ("^(?:a$|b)c?$", &[("a", true), ("ac", false), ("bc", true), ("b", true)]),
             ("^(?:.*$)(?:x)*$", &[("", true), ("abc", true)]),
             ("^(?:$|a)*$", &[("", true), ("aaa", true), ("ab", false)]),
+            ("^a\\b$", &[("a", true)]),
+            ("^a\\b-$", &[("a-", true), ("ab", false)]),
+            ("^a\\B$", &[("a", false)]),
+            ("^\\b$", &[("", false)]),
+            ("^\\B$", &[("", true)]),
+            ("^-\\B-$", &[("--", true)]),
+            ("^-\\b-$", &[("--", false)]),
+            ("^(?:\\b\\w+\\b|-)*$", &[("ab-cd", true), ("-", true), ("", true)]),
+            ("^\\w(?:\\b|x)\\w$", &[("axb", true), ("ab", false)]),
+            ("^é\\bé$", &[("éé", false)]),
+            ("^é\\Bé$", &[("éé", true)]),
+            ("^_\\b9$", &[("_9", false)]),
         ];
         for (source, paths) in cases {
             let automaton = dfa(source);

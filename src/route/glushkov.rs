@@ -85,6 +85,8 @@ impl Positions {
 enum Anchor {
     Start,
     End,
+    WordBoundary,
+    NotWordBoundary,
 }
 
 /// first / last / nullable of a sub-expression (Glushkov).
@@ -107,10 +109,13 @@ pub(super) struct Glushkov {
     pub(super) follow: Vec<Positions>,
     /// The set (index into `sets`) of each position.
     pub(super) set_of_position: Vec<usize>,
-    /// `^` and `$` inside the pattern: positions that match no unit, passed through without
-    /// reading one — `^` only before the first unit, `$` only after the last.
-    pub(super) start_anchors: Positions,
-    pub(super) end_anchors: Positions,
+    /// `^`, `$`, `\b` and `\B` inside the pattern: positions that match no unit, passed through
+    /// without reading one where they hold — `^` only before the first unit, `$` only after the
+    /// last, `\b` between a word unit and a non-word one (or an end), `\B` elsewhere.
+    start_anchors: Positions,
+    end_anchors: Positions,
+    word_boundaries: Positions,
+    not_word_boundaries: Positions,
 }
 
 impl Glushkov {
@@ -236,12 +241,38 @@ impl Glushkov {
         match anchor {
             Anchor::Start => self.start_anchors.insert(position),
             Anchor::End => self.end_anchors.insert(position),
+            Anchor::WordBoundary => self.word_boundaries.insert(position),
+            Anchor::NotWordBoundary => self.not_word_boundaries.insert(position),
         }
         Some(fragment)
     }
 
-    /// The anchors among `from` that hold here (`holding`: the `^`s, the `$`s or both), and the
-    /// anchors that follow those, and so on: what can be passed through without reading a unit.
+    /// Whether the pattern has anchors inside at all (most have none: no anchor work then).
+    pub(super) fn has_anchors(&self) -> bool {
+        !self.start_anchors.union(self.end_anchors).union(self.word_boundaries).union(self.not_word_boundaries).is_empty()
+    }
+
+    /// Whether the pattern has `\b` or `\B` inside: states then also remember whether the unit
+    /// just read was a word unit.
+    pub(super) fn has_word_anchors(&self) -> bool {
+        !self.word_boundaries.union(self.not_word_boundaries).is_empty()
+    }
+
+    /// The anchors that hold between the unit before (none at the start: `after_word` false) and
+    /// the next one (`None`: the end of the path; `Some(is_word)`).
+    pub(super) fn holding(&self, at_start: bool, after_word: bool, next_word: Option<bool>) -> Positions {
+        let mut holding = if after_word != next_word.unwrap_or(false) { self.word_boundaries } else { self.not_word_boundaries };
+        if at_start {
+            holding = holding.union(self.start_anchors);
+        }
+        if next_word.is_none() {
+            holding = holding.union(self.end_anchors);
+        }
+        holding
+    }
+
+    /// The anchors among `from` that hold here (`holding`), and the anchors that follow those,
+    /// and so on: what can be passed through without reading a unit.
     pub(super) fn anchors_passed(&self, from: Positions, holding: Positions) -> Positions {
         let mut passed = from.intersect(holding);
         let mut frontier = passed;
@@ -316,7 +347,9 @@ impl Glushkov {
             // Assertions anywhere but the two ends, and whatever the regex refuses: not here.
             Node::Start => self.anchor(Anchor::Start),
             Node::End => self.anchor(Anchor::End),
-            Node::WordBoundary { .. } | Node::LookAhead { .. } | Node::Unsupported => None,
+            Node::WordBoundary { negate: false } => self.anchor(Anchor::WordBoundary),
+            Node::WordBoundary { negate: true } => self.anchor(Anchor::NotWordBoundary),
+            Node::LookAhead { .. } | Node::Unsupported => None,
         }
     }
 }

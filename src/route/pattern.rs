@@ -526,6 +526,7 @@ mod tests {
             "(.*)", "(\\w+)", "(a|bc)", "([^/]+)", "(\\S{3})", "((?:ab)+)", "(k?s*)", "(\\d{0,2}x)", ":v(\\D)", "/api", "{/:w}+",
             "(\\d{2,})", "([ab]{0,3})", "(a{1,2}b?)", "(\\w{0,})", "(b{0}a)", "(c{1,1})", "((?:a|1){2,3})",
             "(a$)", "(^/)", "(x|$)", "(.*$)", "((?:a$)?b?)", "($)", "(^)", "(b$|c)", "(^?a)", "((?:$|^)*)",
+            "(\\b)", "(a\\b)", "(\\Ba)", "(\\b\\w+)", "(x\\B)", "(.\\b.)", "((?:\\b|-)*)", "(\\B$)", "(^\\b)",
         ];
         const PATH_PIECES: &[&str] = &[
             "/", "a", "B", "-", ".", "é", "É", "ſ", "s", "S", "K", "\u{212a}", "1", "22", "/x/", "#", "?", "%", "😀", "\n", "ab", "/api", "k", "bc", "x",
@@ -535,7 +536,7 @@ mod tests {
         for _ in 0..600 {
             let pattern: String = (0..(next() % 5 + 1)).map(|_| PIECES[next() as usize % PIECES.len()]).collect();
             // Mostly rooted like a route; a group may also open the pattern, so `^` can hold inside.
-            let pattern = if pattern.starts_with('/') || (pattern.starts_with('(') && next() % 3 == 0) { pattern } else { format!("/{pattern}") };
+            let pattern = if pattern.starts_with('/') || (pattern.starts_with('(') && next().is_multiple_of(3)) { pattern } else { format!("/{pattern}") };
             let (Ok(compiled), Ok(regex)) = (compile(&pattern), compile_pattern(&pattern)) else { continue };
             match compiled.rest {
                 Rest::Dfa(_) => automata += 1,
