@@ -135,22 +135,21 @@ impl UnitSet {
             Ok(byte) if byte.is_ascii_lowercase() => Some(u32::from(byte.to_ascii_uppercase())),
             _ => None,
         };
-        let mut out;
+        if !within_ascii(self) && !within_ascii(complement) {
+            return None;
+        }
+        let mut out = self.clone();
         if within_ascii(self) {
-            out = self.clone();
             // Inside the set: add the other case of every letter.
             for &(low, high) in &self.ranges {
                 out.ranges.extend((low..=high).filter_map(swapped).map(|other| (other, other)));
             }
-        } else if within_ascii(complement) {
-            out = self.clone();
+        } else {
             // Outside a wide set: add each letter whose other case is in the set.
             for &(low, high) in &complement.ranges {
                 let joins = (low..=high).filter(|&unit| swapped(unit).is_some_and(|other| self.contains(other)));
                 out.ranges.extend(joins.map(|unit| (unit, unit)));
             }
-        } else {
-            return None;
         }
         out.normalize();
         Some(out)

@@ -4,10 +4,10 @@
 //!
 //! regex-lite has no DFA: its PikeVM costs ~60 ns per path unit per pattern (fuzzing found a
 //! 270-unit path taking 1.8 ms against 106 patterns; 20 parameter patterns × a 16 KB path took
-//! ~18 ms). Here the pattern's Glushkov automaton (`glushkov`) becomes a DFA by subset
-//! construction over the classes of units the sets tell apart. What the Glushkov automaton does
-//! not take (`\b`, `\B`, lookaheads that are not one unit before one unit, too many positions),
-//! or too many states, is left to the regex.
+//! ~18 ms). Here the pattern's Glushkov automaton (`glushkov`, anchors inside included) becomes
+//! a DFA by subset construction over the classes of units the sets tell apart. What the Glushkov
+//! automaton does not take (lookaheads that are not one unit before one unit, more than 256
+//! positions), or too many states, is left to the regex.
 
 use super::charset::{word, MAX_UNIT};
 use super::emit::char_unit;
@@ -38,7 +38,7 @@ pub(crate) struct Dfa {
 }
 
 impl Dfa {
-    /// The automaton of `ast` when it is `^ … $` with no other assertion, within the limits.
+    /// The automaton of `ast` when it is `^ … $`, within the limits.
     pub(crate) fn new(ast: &Node) -> Option<Dfa> {
         let (glushkov, whole) = Glushkov::of_anchored(ast)?;
         Dfa::from_glushkov(&glushkov, whole)
@@ -109,11 +109,18 @@ impl Dfa {
                 (false, None) => glushkov.follow_of(states.positions(current)),
             };
             if anchored {
-                // Per class: the anchors that hold before a unit of it are passed first.
+                // The anchors that hold before the next unit (they differ only by whether it is a
+                // word unit) are passed first; at the end of the path the state also accepts when
+                // the anchors that hold there (`$`, `\b` after a word unit, `\B` after another; on
+                // an empty path also `^`) lead to a last position.
                 let after_word = states.after_word(current);
+                let passing = |next_word| glushkov.anchors_passed(reachable, glushkov.holding(at_start, after_word, next_word));
+                if !passing(None).intersect(whole.last).is_empty() {
+                    states.accept(current);
+                }
+                let [before_other, before_word] = [false, true].map(|is_word| reachable.union(glushkov.follow_of(passing(Some(is_word)))));
                 for (class, (members, &is_word)) in class_members.iter().zip(&class_is_word).enumerate() {
-                    let passed = glushkov.anchors_passed(reachable, glushkov.holding(at_start, after_word, Some(is_word)));
-                    let positions = reachable.union(glushkov.follow_of(passed)).intersect(*members);
+                    let positions = if is_word { before_word } else { before_other }.intersect(*members);
                     if !positions.is_empty() {
                         let target = states.find_or_add(positions, is_word)?;
                         states.set_transition(current, class, target);
@@ -142,19 +149,6 @@ impl Dfa {
                 }
             }
             current += 1;
-        }
-        // At the end of the path a state also accepts when the anchors that hold there (`$`,
-        // `\b` after a word unit, `\B` after another; on an empty path also `^`) lead to a last
-        // position.
-        if anchored {
-            for state in START as usize..states.len() {
-                let at_start = state == START as usize;
-                let next = if at_start { whole.first } else { glushkov.follow_of(states.positions(state)) };
-                let holding = glushkov.holding(at_start, states.after_word(state), None);
-                if !glushkov.anchors_passed(next, holding).intersect(whole.last).is_empty() {
-                    states.accept(state);
-                }
-            }
         }
         let ascii_classes = ascii_classes(&run_starts, &run_classes);
         let States { transitions, accepting, .. } = states;

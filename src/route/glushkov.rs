@@ -17,7 +17,7 @@ pub(super) struct Positions([u64; MAX_POSITIONS / 64]);
 impl Positions {
     pub(super) fn single(position: usize) -> Positions {
         let mut bits = Positions::default();
-        bits.0[position / 64] |= 1 << (position % 64);
+        bits.insert(position);
         bits
     }
 
@@ -27,6 +27,10 @@ impl Positions {
 
     pub(super) fn intersect(self, other: Positions) -> Positions {
         Positions(std::array::from_fn(|i| self.0[i] & other.0[i]))
+    }
+
+    fn without(self, other: Positions) -> Positions {
+        Positions(std::array::from_fn(|i| self.0[i] & !other.0[i]))
     }
 
     /// A 64-bit hash of the words, the key of the state index (a collision is detected, not
@@ -233,7 +237,8 @@ impl Glushkov {
         Some(Fragment { first: Positions::single(first), last, nullable: min == 0 })
     }
 
-    /// A position for `^` or `$`: of the empty set, so no unit ever moves into it.
+    /// A position for an anchor (`^`, `$`, `\b`, `\B`): of the empty set, so no unit ever moves
+    /// into it.
     fn anchor(&mut self, anchor: Anchor) -> Option<Fragment> {
         let id = self.set_id(&UnitSet::empty());
         let fragment = self.position_of(id)?;
@@ -277,8 +282,8 @@ impl Glushkov {
         let mut passed = from.intersect(holding);
         let mut frontier = passed;
         while !frontier.is_empty() {
-            let next = frontier.iter().fold(Positions::default(), |bits, p| bits.union(self.follow[p])).intersect(holding);
-            frontier = Positions(std::array::from_fn(|i| next.0[i] & !passed.0[i]));
+            let next = self.follow_of(frontier).intersect(holding);
+            frontier = next.without(passed);
             passed = passed.union(next);
         }
         passed
