@@ -23,7 +23,8 @@ pub fn text(bytes: &[u8]) -> String {
 pub const MODULUS_HEX: &str = "d6c3dd4ab44d84075cb2e74800aac4e18f3e325f518ebf956c4fe8dfe7accdebe9c369030db9ae0b6833d42eedd41e1505b504c00ab8c41e5a00231c2c593b448ae2a77257d34bab532ec4f92f0e7373e7c20b14d1729c6d16daf50ab10de917407f9f9a8abfe548e2ab85f382887a88c6c010578c05f97f740834289a2fe1cfd712dad51ac72f5483325cb6d61428c6ac2bde09ecc1361831a7960ca57f78cd6bcd0877ca8558f83e1289246d348d1f0f9f7c559e72297c7791d799062db0c03699fc0adcafc2cdb53ac77ccc878ea37016edd9ccbc6b5a4d1be5b42f1dc7f59ab7ac5b845ee26b87f966a8994fbc1599c3d164f9e7167e364b8b1303187143";
 
 /// Per-input CPU budget (thread CPU time, so a busy machine does not cause false alarms):
-/// libFuzzer's own `-timeout` counts whole seconds only. Override: EDGEGUARD_FUZZ_MAX_MS.
+/// libFuzzer's own `-timeout` counts whole seconds only. Override: EDGEGUARD_FUZZ_MAX_MS; with
+/// EDGEGUARD_FUZZ_SHOW_CPU set, each budgeted part prints its time (to measure a replayed input).
 /// 10 ms, the per-input limit, for everything a request pays.
 pub fn within_budget<T>(run: impl Fn() -> T) -> T {
     within_budget_of(10, run)
@@ -54,6 +55,9 @@ pub fn within_budget_of<T>(default_ms: u64, run: impl Fn() -> T) -> T {
             break;
         }
         fastest = fastest.min(timed().1);
+    }
+    if std::env::var_os("EDGEGUARD_FUZZ_SHOW_CPU").is_some() {
+        eprintln!("budgeted part: {} µs of CPU (budget {} µs)", fastest / 1000, limit / 1000);
     }
     assert!(fastest <= limit, "one input took {} µs of CPU at best of 3 runs (budget {} µs)", fastest / 1000, limit / 1000);
     out

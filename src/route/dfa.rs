@@ -11,18 +11,18 @@
 
 use super::charset::{word, MAX_UNIT};
 use super::emit::char_unit;
-use super::glushkov::{Fragment, Glushkov, Positions};
+use super::glushkov::{fingerprint, Fragment, Glushkov, Positions};
 use super::js_regex::Node;
 use crate::token::cache::PassThroughHasher;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 /// States × classes the transition table may have (u32 entries: 256 KB).
-const MAX_TABLE: usize = 1 << 16;
-const DEAD: u32 = 0;
-const START: u32 = 1;
+pub(super) const MAX_TABLE: usize = 1 << 16;
+pub(super) const DEAD: u32 = 0;
+pub(super) const START: u32 = 1;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Dfa {
     /// First unit of each run of units that no set tells apart, ascending from 0.
     run_starts: Vec<u32>,
@@ -150,28 +150,92 @@ impl Dfa {
             }
             current += 1;
         }
-        let ascii_classes = ascii_classes(&run_starts, &run_classes);
         let States { transitions, accepting, .. } = states;
-        Some(Dfa { run_starts, run_classes, ascii_classes, classes, transitions, accepting })
+        Some(Dfa::from_parts(run_starts, run_classes, classes, transitions, accepting))
+    }
+
+    pub(super) fn from_parts(run_starts: Vec<u32>, run_classes: Vec<u16>, classes: usize, transitions: Vec<u32>, accepting: Vec<bool>) -> Dfa {
+        let ascii_classes = ascii_classes(&run_starts, &run_classes);
+        Dfa { run_starts, run_classes, ascii_classes, classes, transitions, accepting }
+    }
+
+    /// Number of runs of units.
+    pub(super) fn runs_len(&self) -> usize {
+        self.run_starts.len()
+    }
+
+    /// Each run of units as (first unit, class), ascending from unit 0.
+    pub(super) fn runs(&self) -> Vec<(u32, usize)> {
+        self.run_starts.iter().zip(&self.run_classes).map(|(&start, &class)| (start, usize::from(class))).collect()
+    }
+
+    /// The class of a unit of the alphabet (`unit <= MAX_UNIT`).
+    pub(super) fn class_of(&self, unit: u32) -> usize {
+        match self.ascii_classes.get(unit as usize) {
+            Some(&class) => usize::from(class),
+            None => self.run_classes.get(run_index(&self.run_starts, unit)).map_or(0, |&class| usize::from(class)),
+        }
+    }
+
+    /// Where `state` goes on a unit of `class` (the dead state for ids out of range).
+    pub(super) fn next(&self, state: u32, class: usize) -> u32 {
+        self.transitions.get(state as usize * self.classes + class).copied().unwrap_or(DEAD)
+    }
+
+    /// The transitions of `state`, one per class (empty for an id out of range).
+    pub(super) fn row(&self, state: u32) -> &[u32] {
+        let start = state as usize * self.classes;
+        self.transitions.get(start..start + self.classes).unwrap_or_default()
+    }
+
+    /// Number of classes of units.
+    pub(super) fn classes(&self) -> usize {
+        self.classes
+    }
+
+    /// Number of states, the dead one included.
+    pub(super) fn states(&self) -> usize {
+        self.accepting.len()
+    }
+
+    pub(super) fn accepts(&self, state: u32) -> bool {
+        self.accepting.get(state as usize).copied().unwrap_or(false)
+    }
+
+    /// A fingerprint of the whole automaton (equal automata have equal ones).
+    pub(super) fn fingerprint(&self) -> u64 {
+        let runs = self.run_starts.iter().zip(&self.run_classes).map(|(&start, &class)| u64::from(start) << 16 | u64::from(class));
+        let states = self.transitions.iter().map(|&next| u64::from(next)).chain(self.accepting.iter().map(|&accepting| u64::from(accepting)));
+        fingerprint(runs.chain(states))
+    }
+
+    /// States × classes: the size of the transition table.
+    pub(super) fn table_len(&self) -> usize {
+        self.transitions.len()
     }
 
     /// Whether the whole haystack (the UTF-16 view, see `emit::utf16_haystack`) is in the language.
     pub(crate) fn is_match(&self, haystack: &str) -> bool {
-        let mut state = START as usize;
-        for c in haystack.chars() {
-            let unit = char_unit(c);
-            let class = match self.ascii_classes.get(unit as usize) {
-                Some(&class) => usize::from(class),
-                // A haystack char outside the code-unit alphabet never occurs; it matches nothing.
-                None if unit > MAX_UNIT => return false,
-                None => self.run_classes.get(run_index(&self.run_starts, unit)).map_or(0, |&class| usize::from(class)),
-            };
-            state = self.transitions.get(state * self.classes + class).map_or(DEAD, |&next| next) as usize;
-            if state == DEAD as usize {
+        if haystack.is_ascii() {
+            // Most paths: a byte is a unit, its class one lookup.
+            return self.accepts_all(haystack.bytes().map(|byte| Some(self.class_of(u32::from(byte)))));
+        }
+        // A haystack char outside the code-unit alphabet never occurs; it matches nothing.
+        self.accepts_all(haystack.chars().map(|c| Some(char_unit(c)).filter(|&unit| unit <= MAX_UNIT).map(|unit| self.class_of(unit))))
+    }
+
+    /// Whether the units of these classes lead from the start to an accepting state (`None`: a
+    /// unit no pattern can match).
+    pub(super) fn accepts_all(&self, classes: impl Iterator<Item = Option<usize>>) -> bool {
+        let mut state = START;
+        for class in classes {
+            let Some(class) = class else { return false };
+            state = self.next(state, class);
+            if state == DEAD {
                 return false;
             }
         }
-        self.accepting.get(state).copied().unwrap_or(false)
+        self.accepts(state)
     }
 }
 
@@ -293,7 +357,7 @@ impl States {
 }
 
 /// The class of each ASCII unit, walking the runs once.
-fn ascii_classes(run_starts: &[u32], run_classes: &[u16]) -> [u16; 128] {
+pub(super) fn ascii_classes(run_starts: &[u32], run_classes: &[u16]) -> [u16; 128] {
     let mut classes = [0; 128];
     let mut run = 0;
     for (unit, class) in (0u32..).zip(classes.iter_mut()) {
@@ -306,7 +370,7 @@ fn ascii_classes(run_starts: &[u32], run_classes: &[u16]) -> [u16; 128] {
 }
 
 /// The run `unit` falls in (`run_starts` begins with 0, so there is always one).
-fn run_index(run_starts: &[u32], unit: u32) -> usize {
+pub(super) fn run_index(run_starts: &[u32], unit: u32) -> usize {
     run_starts.partition_point(|&start| start <= unit).saturating_sub(1)
 }
 

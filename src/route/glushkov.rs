@@ -37,12 +37,7 @@ impl Positions {
     /// trusted). Each word goes through SplitMix64's finaliser: a plain multiply-rotate let the
     /// top bit of one word cancel one bit of the next, so {63} and {92} collided.
     pub(super) fn fingerprint(self) -> u64 {
-        fn mix(mut z: u64) -> u64 {
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-        self.0.iter().fold(0x9e37_79b9_7f4a_7c15, |hash: u64, &word| mix(hash ^ mix(word)))
+        fingerprint(self.0.iter().copied())
     }
 
     /// The position, when exactly one is set.
@@ -357,6 +352,19 @@ impl Glushkov {
             Node::LookAhead { .. } | Node::Unsupported => None,
         }
     }
+}
+
+/// A fingerprint of a sequence of words, for maps that pass their keys through unhashed (position
+/// sets here, class tuples and whole automata elsewhere).
+pub(super) fn fingerprint(words: impl Iterator<Item = u64>) -> u64 {
+    words.fold(0x9e37_79b9_7f4a_7c15, |hash, word| mix(hash ^ mix(word)))
+}
+
+/// splitmix64's finaliser.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]

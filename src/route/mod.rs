@@ -4,18 +4,21 @@
 //! sees) and `canonicalize_path` of it (what Next.js routes), and takes the stricter outcome; a
 //! path without canonical form is denied with reason `bad-path`.
 
+mod alphabet;
 #[rustfmt::skip]
 mod casefold_table;
 pub mod canonical;
 mod charset;
 mod decode_uri;
 mod dfa;
+mod dfa_union;
 mod emit;
 mod glushkov;
 mod js_regex;
 mod js_regex_class;
 pub mod next_url;
 mod path_to_regexp;
+mod repetition_limit;
 pub mod pattern;
 
 pub use canonical::{canonicalize_path, PathError};

@@ -13,8 +13,11 @@ use regex_lite::{Regex, RegexBuilder};
 
 use super::decode_uri::clerk_normalize_path;
 use super::dfa::Dfa;
+use super::dfa_union::fold;
+use super::alphabet::Alphabet;
 use super::charset::UnitSet;
-use super::emit::{char_unit, emit, single_item, utf16_haystack, MAX_COUNT};
+use super::emit::{char_unit, emit, single_item, utf16_haystack};
+use super::repetition_limit::{max_positions, oversized_repetition};
 use super::js_regex::{parse, Node, RegexError};
 use super::path_to_regexp::regexp_source;
 
@@ -52,7 +55,15 @@ impl fmt::Display for MalformedPath {
 
 #[derive(Clone, Debug)]
 pub struct RouteMatcher {
+    /// The patterns decided one by one: a prefix and a simple tail, or the regex.
     patterns: Vec<CompiledPattern>,
+    /// The automata of all the others, folded into as few as their sizes allow (`dfa_union`):
+    /// a path is read once by each, not once per pattern.
+    automata: Vec<Dfa>,
+    /// Their shared classes of units, when there are several.
+    alphabet: Option<Alphabet>,
+    /// Number of compiled patterns.
+    count: usize,
 }
 
 /// A path as every pattern reads it: Clerk's `normalizePath`, then the UTF-16 view the regexes
@@ -149,28 +160,52 @@ impl RouteMatcher {
     /// Compiles every non-empty pattern (Clerk drops falsy entries); the first invalid or
     /// unsupported pattern is the error.
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<RouteMatcher, PatternError> {
-        let patterns = patterns
-            .iter()
-            .map(AsRef::as_ref)
-            .filter(|p| !p.is_empty())
-            .map(compile)
+        let texts: Vec<&str> = patterns.iter().map(AsRef::as_ref).filter(|p| !p.is_empty()).collect();
+        let count = texts.len();
+        // A pattern written twice is compiled once (the first time, so errors come in order).
+        let mut sorted: Vec<(&str, usize)> = texts.iter().copied().zip(0..).collect();
+        sorted.sort_unstable();
+        let mut repeated = vec![false; texts.len()];
+        for pair in sorted.windows(2) {
+            if let [(text, _), (again, later)] = pair {
+                if let Some(slot) = repeated.get_mut(*later).filter(|_| text == again) {
+                    *slot = true;
+                }
+            }
+        }
+        let patterns = texts
+            .into_iter()
+            .zip(repeated)
+            .filter(|&(_, repeated)| !repeated)
+            .map(|(text, _)| compile(text))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(RouteMatcher { patterns })
+        let mut automata = Vec::new();
+        let mut alone = Vec::new();
+        for pattern in patterns {
+            match pattern.rest {
+                // The automaton reads the whole path: the prefix and lengths only save it work.
+                Rest::Dfa(dfa) => automata.push(*dfa),
+                _ => alone.push(pattern),
+            }
+        }
+        let automata = fold(automata);
+        let alphabet = Alphabet::new(&automata);
+        Ok(RouteMatcher { patterns: alone, automata, alphabet, count })
     }
 
     /// Number of compiled patterns.
     pub fn len(&self) -> usize {
-        self.patterns.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
+        self.count == 0
     }
 
     /// Clerk's answer for a WHATWG pathname (`req.nextUrl.pathname`), including its throw on a
     /// malformed escape. Like Clerk, a matcher without patterns never looks at the path.
     pub fn try_matches(&self, pathname: &str) -> Result<bool, MalformedPath> {
-        if self.patterns.is_empty() {
+        if self.is_empty() {
             return Ok(false);
         }
         Ok(self.matches_prepared(&PreparedPath::new(pathname)?))
@@ -184,7 +219,19 @@ impl RouteMatcher {
 
     /// The answer for a path already prepared (for several matchers over one path).
     pub fn matches_prepared(&self, path: &PreparedPath) -> bool {
-        self.patterns.iter().any(|pattern| pattern.is_match(path))
+        self.patterns.iter().any(|pattern| pattern.is_match(path)) || self.automata_match(&path.haystack)
+    }
+
+    /// Whether one of the automata accepts the haystack: with several, its units are classified
+    /// once for all of them.
+    fn automata_match(&self, haystack: &str) -> bool {
+        match &self.alphabet {
+            Some(alphabet) => match alphabet.classify(haystack) {
+                Some(classes) => self.automata.iter().enumerate().any(|(index, dfa)| alphabet.accepts(dfa, index, &classes)),
+                None => false,
+            },
+            None => self.automata.iter().any(|dfa| dfa.is_match(haystack)),
+        }
     }
 }
 
@@ -313,14 +360,6 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, PatternError> {
     build_regex(&ast, &refuse)
 }
 
-/// How many character positions counted repetitions may expand a pattern of `units` code units
-/// to: the automaton (and regex-lite) write `x{n}` out as n copies of x, so compile time follows this number,
-/// not the pattern's length. Generous for route patterns (`/:id([0-9a-f]{64})`, `/(\d{4})`), it
-/// refuses `/(\S{999})` or `/((?:a{30}){30})`, which would make a policy load take milliseconds.
-fn max_positions(units: usize) -> u64 {
-    64 + 4 * units as u64
-}
-
 /// The pattern's regex AST, or Clerk's error; with the refusal to use for what edgeguard cannot
 /// match identically.
 fn parse_pattern(pattern: &str) -> Result<(Node, impl Fn(String) -> PatternError + '_), PatternError> {
@@ -351,6 +390,13 @@ fn parse_pattern(pattern: &str) -> Result<(Node, impl Fn(String) -> PatternError
     Ok((ast, refuse))
 }
 
+/// The automaton of `pattern`, when it has one (for the folding tests).
+#[cfg(test)]
+pub(super) fn automaton_of(pattern: &str) -> Option<Dfa> {
+    let (ast, _) = parse_pattern(pattern).ok()?;
+    Dfa::new(&ast)
+}
+
 fn build_regex(ast: &Node, refuse: &impl Fn(String) -> PatternError) -> Result<Regex, PatternError> {
     let translated = emit(ast).map_err(refuse)?;
     RegexBuilder::new(&translated)
@@ -374,42 +420,10 @@ fn compile(pattern: &str) -> Result<CompiledPattern, PatternError> {
     Ok(CompiledPattern { prefix, lengths: whole_match_lengths(&ast), rest })
 }
 
-/// The refusal for a counted repetition regex-lite would write out too large: one count above
-/// `MAX_COUNT`, or the whole pattern past `limit` positions.
-fn oversized_repetition(ast: &Node, limit: u64) -> Option<String> {
-    if has_count_above(ast, MAX_COUNT) {
-        return Some(format!("counted repetition above {MAX_COUNT}"));
-    }
-    (expanded_positions(ast) > limit).then(|| format!("counted repetition expanding the pattern past {limit} positions"))
-}
-
-fn has_count_above(node: &Node, most: u32) -> bool {
-    match node {
-        Node::Seq(items) | Node::Alt(items) => items.iter().any(|item| has_count_above(item, most)),
-        Node::Repeat { node, min, max } => *min > most || max.is_some_and(|m| m > most) || has_count_above(node, most),
-        Node::LookAhead { body, .. } => has_count_above(body, most),
-        _ => false,
-    }
-}
-
-/// Character positions once every counted repetition is written out as regex-lite does
-/// (`x{n,m}` as m copies, `x{n,}` as n; `x*`, `x+` and `x?` as one): a set or an assertion is one.
-/// Without counted repetition this is at most the number of atoms in the source.
-fn expanded_positions(node: &Node) -> u64 {
-    match node {
-        Node::Seq(items) | Node::Alt(items) => items.iter().map(expanded_positions).fold(0, u64::saturating_add),
-        Node::Repeat { node, min, max } => {
-            let copies = u64::from(max.unwrap_or(*min)).max(1);
-            expanded_positions(node).saturating_mul(copies)
-        }
-        Node::LookAhead { body, .. } => expanded_positions(body),
-        _ => 1,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::route::repetition_limit::expanded_positions;
 
     const PATTERNS: &[&str] = &[
         "/", "/about", "/admin(.*)", "/api/admin(.*)", "/sign-in(.*)", "/org/:slug(.*)", "/:id", "(.*)", "/a|b", "/a(.+)", "/a/(.*)/b", "/(\\w*)", "/x([^/]*)",
