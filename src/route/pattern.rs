@@ -7,13 +7,17 @@
 //! pattern with the same language (`emit`). Constructs that cannot be matched identically are
 //! refused when the matcher is created, never answered differently.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 
 use regex_lite::{Regex, RegexBuilder};
 
 use super::decode_uri::clerk_normalize_path;
 use super::dfa::Dfa;
 use super::dfa_union::fold;
+use super::glushkov::fingerprint;
+use crate::token::cache::PassThroughHasher;
 use super::alphabet::Alphabet;
 use super::charset::UnitSet;
 use super::emit::{char_unit, emit, single_item, utf16_haystack};
@@ -163,16 +167,7 @@ impl RouteMatcher {
         let texts: Vec<&str> = patterns.iter().map(AsRef::as_ref).filter(|p| !p.is_empty()).collect();
         let count = texts.len();
         // A pattern written twice is compiled once (the first time, so errors come in order).
-        let mut sorted: Vec<(&str, usize)> = texts.iter().copied().zip(0..).collect();
-        sorted.sort_unstable();
-        let mut repeated = vec![false; texts.len()];
-        for pair in sorted.windows(2) {
-            if let [(text, _), (again, later)] = pair {
-                if let Some(slot) = repeated.get_mut(*later).filter(|_| text == again) {
-                    *slot = true;
-                }
-            }
-        }
+        let repeated = repeated_texts(&texts);
         let patterns = texts
             .into_iter()
             .zip(repeated)
@@ -233,6 +228,26 @@ impl RouteMatcher {
             None => self.automata.iter().any(|dfa| dfa.is_match(haystack)),
         }
     }
+}
+
+/// Which texts repeat an earlier one: found by fingerprint (the map type the automata use),
+/// compared whole.
+fn repeated_texts(texts: &[&str]) -> Vec<bool> {
+    let mut first_by_fingerprint: HashMap<u64, u32, BuildHasherDefault<PassThroughHasher>> = HashMap::default();
+    let mut repeated = Vec::with_capacity(texts.len());
+    for (index, text) in (0u32..).zip(texts) {
+        let words = text.as_bytes().chunks(8).map(|chunk| chunk.iter().fold(0u64, |word, &byte| word << 8 | u64::from(byte)));
+        let fingerprint = fingerprint(words.chain([text.len() as u64]));
+        let again = match first_by_fingerprint.get(&fingerprint) {
+            Some(&first) => texts.get(first as usize) == Some(text),
+            None => {
+                first_by_fingerprint.insert(fingerprint, index);
+                false
+            }
+        };
+        repeated.push(again);
+    }
+    repeated
 }
 
 /// What the regex's shape lets `is_match` decide without it, read off the top-level sequence
@@ -450,6 +465,14 @@ mod tests {
             paths.push(path);
         }
         paths
+    }
+
+    #[test]
+    fn a_repeated_pattern_is_compiled_once() {
+        let texts = ["/a", "/b", "/a", "/a(.*)", "/b", "/a", "/a(.*)", "/a("];
+        assert_eq!(repeated_texts(&texts), [false, false, true, false, true, true, true, false]);
+        let matcher = RouteMatcher::new(&texts[..7]).expect("valid patterns");
+        assert_eq!((matcher.len(), matcher.patterns.len() + matcher.automata.len()), (7, 3));
     }
 
     #[test]
