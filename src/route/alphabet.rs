@@ -6,13 +6,9 @@
 //! path is turned once into classes of the shared partition, whose every class lies inside one
 //! class of each automaton; an automaton then reads a shared class through a small table.
 
-use super::charset::MAX_UNIT;
-use super::dfa::Dfa;
+use super::dfa::{ascii_classes, class_of_unit, Dfa, FingerprintMap};
 use super::emit::char_unit;
 use super::glushkov::fingerprint;
-use crate::token::cache::PassThroughHasher;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 /// Class lookups allowed when the alphabet is made (one per run per automaton).
 const MAX_LOOKUPS: usize = 1 << 15;
@@ -43,7 +39,7 @@ impl Alphabet {
         }
         // A shared class is the tuple of the automata's classes of its units, found by its
         // fingerprint (two tuples sharing one: no alphabet, the automata classify on their own).
-        let mut class_ids: HashMap<u64, u32, BuildHasherDefault<PassThroughHasher>> = HashMap::default();
+        let mut class_ids = FingerprintMap::default();
         let mut local: Vec<Vec<u16>> = vec![Vec::new(); automata.len()];
         let mut run_classes = Vec::with_capacity(run_starts.len());
         let mut tuple: Vec<u16> = Vec::with_capacity(automata.len());
@@ -72,7 +68,7 @@ impl Alphabet {
             };
             run_classes.push(u16::try_from(class).ok()?);
         }
-        let ascii_classes = super::dfa::ascii_classes(&run_starts, &run_classes);
+        let ascii_classes = ascii_classes(&run_starts, &run_classes);
         Some(Alphabet { run_starts, run_classes, ascii_classes, local })
     }
 
@@ -82,17 +78,7 @@ impl Alphabet {
         if haystack.is_ascii() {
             return haystack.bytes().map(|byte| self.ascii_classes.get(usize::from(byte)).copied()).collect();
         }
-        haystack
-            .chars()
-            .map(|c| {
-                let unit = char_unit(c);
-                match self.ascii_classes.get(unit as usize) {
-                    Some(&class) => Some(class),
-                    None if unit > MAX_UNIT => None,
-                    None => self.run_classes.get(super::dfa::run_index(&self.run_starts, unit)).copied(),
-                }
-            })
-            .collect()
+        haystack.chars().map(|c| class_of_unit(char_unit(c), &self.ascii_classes, &self.run_starts, &self.run_classes)).collect()
     }
 
     /// Whether automaton `index` of those the alphabet was made for accepts the classified path.
@@ -101,4 +87,3 @@ impl Alphabet {
         dfa.accepts_all(classes.iter().map(|&class| local.get(usize::from(class)).map(|&class| usize::from(class))))
     }
 }
-

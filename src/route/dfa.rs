@@ -17,6 +17,10 @@ use crate::token::cache::PassThroughHasher;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+/// A map from fingerprints (or other keys already spread, see `glushkov::fingerprint`) to ids:
+/// it passes keys through unhashed. One type for every such map, so one copy of its code.
+pub(super) type FingerprintMap = HashMap<u64, u32, BuildHasherDefault<PassThroughHasher>>;
+
 /// States × classes the transition table may have (u32 entries: 256 KB).
 pub(super) const MAX_TABLE: usize = 1 << 16;
 pub(super) const DEAD: u32 = 0;
@@ -171,10 +175,7 @@ impl Dfa {
 
     /// The class of a unit of the alphabet (`unit <= MAX_UNIT`).
     pub(super) fn class_of(&self, unit: u32) -> usize {
-        match self.ascii_classes.get(unit as usize) {
-            Some(&class) => usize::from(class),
-            None => self.run_classes.get(run_index(&self.run_starts, unit)).map_or(0, |&class| usize::from(class)),
-        }
+        class_of_unit(unit, &self.ascii_classes, &self.run_starts, &self.run_classes).map_or(0, usize::from)
     }
 
     /// Where `state` goes on a unit of `class` (the dead state for ids out of range).
@@ -220,8 +221,8 @@ impl Dfa {
             // Most paths: a byte is a unit, its class one lookup.
             return self.accepts_all(haystack.bytes().map(|byte| Some(self.class_of(u32::from(byte)))));
         }
-        // A haystack char outside the code-unit alphabet never occurs; it matches nothing.
-        self.accepts_all(haystack.chars().map(|c| Some(char_unit(c)).filter(|&unit| unit <= MAX_UNIT).map(|unit| self.class_of(unit))))
+        let class_of_char = |c| class_of_unit(char_unit(c), &self.ascii_classes, &self.run_starts, &self.run_classes);
+        self.accepts_all(haystack.chars().map(|c| class_of_char(c).map(usize::from)))
     }
 
     /// Whether the units of these classes lead from the start to an accepting state (`None`: a
@@ -249,7 +250,7 @@ struct States {
     /// Whether each state was entered by a word unit (only with `\b`/`\B`; false otherwise).
     after_word: Vec<bool>,
     /// Any other state, by the fingerprint of its positions.
-    by_fingerprint: HashMap<u64, u32, BuildHasherDefault<PassThroughHasher>>,
+    by_fingerprint: FingerprintMap,
     classes: usize,
     transitions: Vec<u32>,
     accepting: Vec<bool>,
@@ -369,8 +370,18 @@ pub(super) fn ascii_classes(run_starts: &[u32], run_classes: &[u16]) -> [u16; 12
     classes
 }
 
+/// The class of `unit` among runs (with their ASCII table, see `ascii_classes`); `None` for a
+/// unit outside the code-unit alphabet (a haystack char never is one; it would match nothing).
+pub(super) fn class_of_unit(unit: u32, ascii_classes: &[u16; 128], run_starts: &[u32], run_classes: &[u16]) -> Option<u16> {
+    match ascii_classes.get(unit as usize) {
+        Some(&class) => Some(class),
+        None if unit > MAX_UNIT => None,
+        None => run_classes.get(run_index(run_starts, unit)).copied(),
+    }
+}
+
 /// The run `unit` falls in (`run_starts` begins with 0, so there is always one).
-pub(super) fn run_index(run_starts: &[u32], unit: u32) -> usize {
+fn run_index(run_starts: &[u32], unit: u32) -> usize {
     run_starts.partition_point(|&start| start <= unit).saturating_sub(1)
 }
 

@@ -9,12 +9,7 @@
 //! many as the larger automaton's states; where they do not, the product passes its limits and
 //! the patterns stay apart.
 
-use super::dfa::{Dfa, DEAD, MAX_TABLE, START};
-use crate::token::cache::PassThroughHasher;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
-type PairMap = HashMap<u64, u32, BuildHasherDefault<PassThroughHasher>>;
+use super::dfa::{Dfa, FingerprintMap, DEAD, MAX_TABLE, START};
 
 /// The automata folded pairwise, level by level (a balanced tree: each level's products cost
 /// about the sum of the automata, where folding one by one into a growing union would cost that
@@ -54,7 +49,7 @@ fn fold_within(automata: Vec<Dfa>, mut work: Budget) -> Vec<Dfa> {
 /// parameter names): found by fingerprint, compared whole.
 fn without_copies(automata: Vec<Dfa>) -> Vec<Dfa> {
     let mut kept: Vec<Dfa> = Vec::with_capacity(automata.len());
-    let mut by_fingerprint = PairMap::default();
+    let mut by_fingerprint = FingerprintMap::default();
     for dfa in automata {
         let fingerprint = dfa.fingerprint();
         match by_fingerprint.get(&fingerprint) {
@@ -282,7 +277,7 @@ impl ClassesByPart {
 enum PairIds {
     /// `ids[a × count_b + b]`, 0 for a pair not found yet.
     Table { ids: Vec<u32>, count_b: usize },
-    Map(PairMap),
+    Map(FingerprintMap),
 }
 
 impl PairIds {
@@ -291,7 +286,7 @@ impl PairIds {
     fn new(count_a: usize, count_b: usize) -> PairIds {
         match count_a.checked_mul(count_b) {
             Some(pairs) if pairs <= Self::MAX_TABLE_PAIRS => PairIds::Table { ids: vec![0; pairs], count_b },
-            _ => PairIds::Map(PairMap::default()),
+            _ => PairIds::Map(FingerprintMap::default()),
         }
     }
 

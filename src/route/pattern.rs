@@ -7,18 +7,15 @@
 //! pattern with the same language (`emit`). Constructs that cannot be matched identically are
 //! refused when the matcher is created, never answered differently.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::BuildHasherDefault;
 
 use regex_lite::{Regex, RegexBuilder};
 
 use super::decode_uri::clerk_normalize_path;
-use super::dfa::Dfa;
+use super::alphabet::Alphabet;
+use super::dfa::{Dfa, FingerprintMap};
 use super::dfa_union::fold;
 use super::glushkov::fingerprint;
-use crate::token::cache::PassThroughHasher;
-use super::alphabet::Alphabet;
 use super::charset::UnitSet;
 use super::emit::{char_unit, emit, single_item, utf16_haystack};
 use super::repetition_limit::{max_positions, oversized_repetition};
@@ -234,7 +231,7 @@ impl RouteMatcher {
 /// Which texts repeat an earlier one: found by fingerprint (the map type the automata use),
 /// compared whole.
 fn repeated_texts(texts: &[&str]) -> Vec<bool> {
-    let mut first_by_fingerprint: HashMap<u64, u32, BuildHasherDefault<PassThroughHasher>> = HashMap::default();
+    let mut first_by_fingerprint = FingerprintMap::default();
     let mut repeated = Vec::with_capacity(texts.len());
     for (index, text) in (0u32..).zip(texts) {
         let words = text.as_bytes().chunks(8).map(|chunk| chunk.iter().fold(0u64, |word, &byte| word << 8 | u64::from(byte)));
