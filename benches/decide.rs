@@ -146,7 +146,7 @@ fn decide(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % wires.len();
             let decision = match read_input(black_box(&wires[i])) {
-                Ok(input) => warm.decide_with_omitted(&input.request, input.omitted_header_bytes, &input.context),
+                Ok(input) => warm.decide_wire(&input),
                 Err(decision) => decision,
             };
             serde_json::to_string(&decision)

@@ -1,5 +1,6 @@
 // createGuard / validatePolicy / GuardError: the policy-driven decision, fail-closed around the core.
 import { discardEngine, engine, engineGeneration, EngineUnavailableError } from "./engine.js";
+import { DecisionReader, deepFreeze } from "./decision-text.js";
 import { decisionHeaders, toRequestRecord, wireRecord } from "./guard-wire.js";
 
 export class GuardError extends Error {
@@ -55,7 +56,7 @@ function safeParse(text) {
 function buildHandle(optionsJson) {
   const glue = engine();
   try {
-    return { wasm: new glue.WasmGuard(optionsJson), generation: engineGeneration() };
+    return { wasm: new glue.WasmGuard(optionsJson), generation: engineGeneration(), reader: new DecisionReader() };
   } catch (error) {
     if (Array.isArray(error)) {
       const lines = error.map((e) => `  ${e.path}: ${e.message}`).join("\n");
@@ -63,6 +64,21 @@ function buildHandle(optionsJson) {
     }
     throw discardEngine(error);
   }
+}
+
+/** explain()'s `{ decision, trace }` JSON text; its auth frozen as decide()'s is. Null if garbage. */
+function readExplained(text) {
+  let result;
+  try {
+    result = typeof text === "string" ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+  const auth = result?.decision?.auth;
+  if (auth === null || auth === undefined) return result;
+  if (typeof auth !== "object" || typeof auth.userId !== "string") return null;
+  deepFreeze(auth);
+  return result;
 }
 
 function defaultAudit(event) {
@@ -123,22 +139,18 @@ export class Guard {
       const decision = { ...ENGINE_UNAVAILABLE, status: 400, reason: "bad-request", headers: { "Cache-Control": "no-store" } };
       return verb === "explain" ? { decision, trace: ["request record could not be read"] } : decision;
     }
-    let text;
+    let result;
     try {
-      text = this.#live()[verb](wire);
+      const handle = this.#live();
+      const text = handle.wasm[verb](wire);
+      result = verb === "explain" ? readExplained(text) : handle.reader.read(text, () => handle.wasm.lastAuth());
     } catch (error) {
       discardEngine(error);
       return this.#unavailable();
     }
-    let result;
-    try {
-      result = typeof text === "string" ? JSON.parse(text) : null;
-    } catch {
-      result = null; // garbage out of the engine: a deny, like null
-    }
     const decision = verb === "explain" ? result?.decision : result;
     if (!decision || typeof decision !== "object" || typeof decision.action !== "string") {
-      return this.#unavailable();
+      return this.#unavailable(); // garbage out of the engine: a deny
     }
     if (decision.rule && this.#logged.has(decision.rule)) this.#audit(decision, record);
     return result;
@@ -157,7 +169,7 @@ export class Guard {
     if (this.#handle.generation !== engineGeneration() || !this.#handle.wasm) {
       this.#handle = buildHandle(this.#optionsJson); // the old handle died with its instance
     }
-    return this.#handle.wasm;
+    return this.#handle;
   }
 
   #audit(decision, record) {

@@ -16,10 +16,9 @@ export const STAGES = [
   ["… … SHA-256 of the token (the cache key)", /^sha2::/],
   ["… … RS256 signature check", /rs256|Rs256|verify_pkcs1v15|montgomery/i],
   ["… session → Auth (auth_from_claims)", /auth_from_claims/],
-  ["wasm→JS: building the Decision object (serde_wasm_bindgen)", /serde_wasm_bindgen::ser|Serializer as serde_core::ser::Serializer/],
-  ["wasm: writing the Decision's JSON text (serde_json)", /Serialize for edgeguard::decision/],
-  // V8 inlines JSON.parse into its caller: the guard's #run has no other work of its own.
-  ["JS: JSON.parse of the Decision text (self time of #run)", /^#run$/, "self"],
+  ["wasm: writing the Decision's text (decision_text)", /decision_text::decision_text|Serialize for edgeguard::decision/],
+  ["wasm: the auth's JSON text, once per session token (lastAuth)", /WasmGuard::last_auth/],
+  ["JS: Decision text → object (DecisionReader.read)", /^read$|^#envelope$|^#sharedAuth$/],
   ["wasm→JS string copies (getStringFromWasm0)", /^getStringFromWasm0$/],
   ["route matcher: Clerk-style normalizePath in JS", /^normalizePath$/],
   ["garbage collector", /^\(garbage collector\)$/],
@@ -96,6 +95,6 @@ export function summarizeProfile(profile) {
   return {
     samples: total,
     stages: STAGES.map(([label], i) => ({ label, share: stageSamples[i] / total })).filter((s) => s.share > 0),
-    top: [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, n]) => ({ name: name.replace(/::h[0-9a-f]{16}$/, ""), share: n / total })),
+    top: [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOPN ?? 12)).map(([name, n]) => ({ name: name.replace(/::h[0-9a-f]{16}$/, ""), share: n / total })),
   };
 }

@@ -11,6 +11,7 @@ use super::request::{
     RequestRecord, UrlParts, MAX_COOKIE_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES,
 };
 use super::session::{acquire_session, Session, SessionSource};
+use super::wire::WireInput;
 use super::{DecideContext, Trace};
 use crate::policy::eval::first_unmet;
 use crate::policy::{read_policy, Access, DefaultAction, Diagnostic, Policy, Requirements};
@@ -133,7 +134,7 @@ impl Guard {
     }
 
     pub fn decide(&mut self, request: &RequestRecord, context: &DecideContext) -> Decision {
-        self.decide_traced(request, 0, context, &mut Trace::off())
+        self.decide_with_omitted(request, 0, context)
     }
 
     pub fn explain(&mut self, request: &RequestRecord, context: &DecideContext) -> (Decision, Vec<String>) {
@@ -143,7 +144,7 @@ impl Guard {
     /// [`decide`](Self::decide) for a record that carries only the [`DECISION_HEADERS`](super::request::DECISION_HEADERS):
     /// `omitted_header_bytes` is the size of the headers left out (they count towards the limit).
     pub fn decide_with_omitted(&mut self, request: &RequestRecord, omitted_header_bytes: usize, context: &DecideContext) -> Decision {
-        self.decide_traced(request, omitted_header_bytes, context, &mut Trace::off())
+        self.decide_traced(&Incoming::of_record(request, omitted_header_bytes), context, &mut Trace::off())
     }
 
     pub fn explain_with_omitted(
@@ -152,8 +153,21 @@ impl Guard {
         omitted_header_bytes: usize,
         context: &DecideContext,
     ) -> (Decision, Vec<String>) {
+        self.explain_incoming(&Incoming::of_record(request, omitted_header_bytes), context)
+    }
+
+    /// [`decide`](Self::decide) for a wire record, read in place (no copy of its strings).
+    pub fn decide_wire(&mut self, input: &WireInput) -> Decision {
+        self.decide_traced(&Incoming::of_wire(input), &input.context, &mut Trace::off())
+    }
+
+    pub fn explain_wire(&mut self, input: &WireInput) -> (Decision, Vec<String>) {
+        self.explain_incoming(&Incoming::of_wire(input), &input.context)
+    }
+
+    fn explain_incoming(&mut self, request: &Incoming, context: &DecideContext) -> (Decision, Vec<String>) {
         let mut trace = Trace::on();
-        let decision = self.decide_traced(request, omitted_header_bytes, context, &mut trace);
+        let decision = self.decide_traced(request, context, &mut trace);
         trace.note(|| format!("decision: {} {} ({})", action_name(decision.action), decision.status, decision.reason));
         (decision, trace.into_lines())
     }
@@ -169,13 +183,13 @@ impl Guard {
         }
     }
 
-    fn decide_traced(&mut self, request: &RequestRecord, omitted: usize, context: &DecideContext, trace: &mut Trace) -> Decision {
-        let decision = self.pipeline(request, omitted, context, trace);
-        self.finish(decision, request)
+    fn decide_traced(&mut self, request: &Incoming, context: &DecideContext, trace: &mut Trace) -> Decision {
+        let decision = self.pipeline(request, context, trace);
+        self.finish(decision)
     }
 
-    fn pipeline(&mut self, request: &RequestRecord, omitted: usize, context: &DecideContext, trace: &mut Trace) -> Decision {
-        let headers = Headers::with_omitted(&request.headers, omitted);
+    fn pipeline(&mut self, request: &Incoming, context: &DecideContext, trace: &mut Trace) -> Decision {
+        let headers = &request.headers;
         trace.note(|| format!("request: {} {}", request.method, request.url));
         if request.url.len() > MAX_URL_BYTES {
             trace.note(|| format!("URL is {} bytes, over the {MAX_URL_BYTES}-byte limit", request.url.len()));
@@ -189,7 +203,7 @@ impl Guard {
             trace.note(|| "x-middleware-subrequest present: rejected before anything else (CVE-2025-29927)".into());
             return Decision::deny(400, "subrequest-header", None);
         }
-        let Some(url) = parse_url(&request.url) else {
+        let Some(url) = parse_url(request.url) else {
             trace.note(|| "not an absolute http(s) URL".into());
             return Decision::deny(400, "bad-request", None);
         };
@@ -211,17 +225,17 @@ impl Guard {
         if raw_rule != canonical_rule {
             trace.note(|| format!("raw path matches rule {} instead: the stricter outcome wins", rule_label(&self.policy, raw_rule)));
         }
-        let document = is_document_request(&request.method, &headers, &canonical, &self.policy.api_prefixes);
+        let document = is_document_request(request.method, headers, &canonical, &self.policy.api_prefixes);
         trace.note(|| format!("kind: {}", if document { "document navigation" } else { "API / fetch" }));
 
         if let Some(csrf) = &self.policy.csrf {
-            if let Err(why) = check_origin(&request.method, &headers, &url.origin, &csrf.allowed_origins) {
+            if let Err(why) = check_origin(request.method, headers, &url.origin(), &csrf.allowed_origins) {
                 trace.note(|| format!("csrf: {why}"));
                 return Decision::deny(403, "csrf-origin", None);
             }
             let is_webhook = [canonical_rule, raw_rule].iter().flatten().any(|&i| self.is_webhook_rule(i));
             if csrf.json_only && !is_webhook && is_under_prefix(&canonical, &self.policy.api_prefixes)
-                && !is_json_content_type_ok(&request.method, &headers)
+                && !is_json_content_type_ok(request.method, headers)
             {
                 trace.note(|| format!("jsonOnly: {} with content-type {:?}", request.method, headers.get("content-type")));
                 return Decision::deny(415, "unsupported-media-type", None);
@@ -232,12 +246,12 @@ impl Guard {
             Some(claims) => SessionSource::Clerk(claims.as_ref()),
             None => SessionSource::Standalone,
         };
-        let safe_method = is_safe_method(&request.method);
+        let safe_method = is_safe_method(request.method);
         let mut session: Option<Session> = None;
         // `last`: no other evaluation follows, so the session can be moved into the decision.
         let mut evaluate = |guard: &mut Guard, rule: Option<usize>, trace: &mut Trace, last: bool| {
             let slot = SessionSlot { session: &mut session, last };
-            guard.evaluate_rule(rule, &url, &headers, (document, safe_method), &source, slot, context, trace)
+            guard.evaluate_rule(rule, &url, headers, (document, safe_method), &source, slot, context, trace)
         };
         let primary = evaluate(self, canonical_rule, trace, raw_rule == canonical_rule);
         if raw_rule == canonical_rule {
@@ -271,14 +285,13 @@ impl Guard {
         trace: &mut Trace,
     ) -> Decision {
         let SessionSlot { session, last } = slot;
-        // Owned copies of what the rule says, so the session can be computed (which needs `&mut self`).
-        let (rule_name, requirements, hide) = match rule_index.and_then(|i| self.policy.routes.get(i)) {
+        match rule_index.and_then(|i| self.policy.routes.get(i)) {
             None => match self.policy.default {
                 DefaultAction::Deny => {
                     trace.note(|| "no rule matches and default is \"deny\"".into());
                     return Decision::deny(404, "no-rule", None);
                 }
-                DefaultAction::SignedIn => (None, Requirements::default(), false),
+                DefaultAction::SignedIn => {}
             },
             Some(rule) => match &rule.access {
                 Access::Public { webhook: None } => {
@@ -297,40 +310,48 @@ impl Guard {
                     let (kind, name) = (kind.clone(), rule.name.clone());
                     return self.check_webhook(&kind, &name, headers, context, trace);
                 }
-                Access::Require(requirements) => (Some(rule.name.clone()), requirements.clone(), rule.hide),
+                Access::Require(_) => {}
             },
-        };
+        }
         self.session(source, headers, session, context);
+        // The session is known: the rule can be borrowed again for the rest (no copies of it).
+        let default_requirements = Requirements::default();
+        let rule = rule_index.and_then(|i| self.policy.routes.get(i));
+        let (rule_name, hide) = (rule.map(|r| r.name.as_str()), rule.is_some_and(|r| r.hide));
+        let requirements = match rule.map(|r| &r.access) {
+            Some(Access::Require(requirements)) => requirements,
+            _ => &default_requirements,
+        };
         let session = if last { session.take() } else { session.clone() };
         // `session()` has just filled the slot; were it empty, signed out is the fail-closed answer.
         let session = session.unwrap_or(Session::SignedOut { reason: "signed-out".into(), token_sent: false });
         let auth = match session {
             Session::SignedIn(auth) if auth.session_status.as_deref() == Some("pending") => {
                 trace.note(|| "session is pending (sts: pending): not signed in for protected routes".into());
-                return self.signed_out(document, url, "session-pending", false, rule_name.as_deref(), hide);
+                return self.signed_out(document, url, "session-pending", false, rule_name, hide);
             }
             Session::SignedIn(auth) => auth,
             Session::SignedOut { reason, token_sent } => {
                 trace.note(|| format!("session: signed out ({reason})"));
-                return self.signed_out(document, url, &reason, token_sent, rule_name.as_deref(), hide);
+                return self.signed_out(document, url, &reason, token_sent, rule_name, hide);
             }
         };
         trace.note(|| format!("session: user {} org {}", auth.user_id, auth.org_id.as_deref().unwrap_or("-")));
         let now_seconds = (context.now_ms / 1000) as i64;
-        let unmet = first_unmet(&requirements, &auth, now_seconds, &mut |line| trace.note(|| line));
+        let unmet = first_unmet(requirements, &auth, now_seconds, &mut |line| trace.note(|| line));
         let Some(unmet) = unmet else {
-            return Decision::allow("authorized", rule_name.as_deref(), Some(*auth));
+            return Decision::allow("authorized", rule_name, Some(auth));
         };
         let reason = unmet.reason();
         let mut decision = if hide {
-            Decision::deny(404, reason, rule_name.as_deref())
+            Decision::deny(404, reason, rule_name)
         } else if document {
             match &self.policy.unauthorized_url {
-                Some(target) => Decision::redirect(absolute(target, &url.origin), reason, rule_name.as_deref()),
-                None => Decision::deny(403, reason, rule_name.as_deref()),
+                Some(target) => Decision::redirect(absolute(target, &url.origin()), reason, rule_name),
+                None => Decision::deny(403, reason, rule_name),
             }
         } else {
-            Decision::deny(403, reason, rule_name.as_deref())
+            Decision::deny(403, reason, rule_name)
         };
         if decision.status == 403 && unmet.is_step_up() {
             let mut challenge = format!(
@@ -342,7 +363,7 @@ impl Guard {
             }
             decision = decision.with_header("WWW-Authenticate", challenge);
         }
-        decision.auth = Some(*auth);
+        decision.auth = Some(auth);
         decision
     }
 
@@ -369,7 +390,7 @@ impl Guard {
             // As Clerk's redirectToSignIn: a pending session is sent to finish its task.
             let sign_in = self.policy.sign_in_url.as_str();
             let target = if reason == "session-pending" { std::borrow::Cow::Owned(session_tasks_url(sign_in)) } else { std::borrow::Cow::Borrowed(sign_in) };
-            let location = sign_in_location(&target, &url.origin, url.href);
+            let location = sign_in_location(&target, &url.origin(), url.href);
             return Decision::redirect(location, reason, rule);
         }
         if hide {
@@ -415,7 +436,7 @@ impl Guard {
 
     /// Headers every outcome carries: the policy's security headers, the CSP nonce, no-store on
     /// anything that is not an allow, and (opt-in) the decision itself.
-    fn finish(&self, mut decision: Decision, _request: &RequestRecord) -> Decision {
+    fn finish(&self, mut decision: Decision) -> Decision {
         for (name, value) in &self.policy.headers {
             decision.headers.entry(name.clone()).or_insert_with(|| value.clone());
         }
@@ -442,6 +463,24 @@ impl Guard {
     }
 }
 
+/// The request as the pipeline reads it, borrowed from a [`RequestRecord`] or a wire record.
+struct Incoming<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: Headers<'a>,
+}
+
+impl<'a> Incoming<'a> {
+    fn of_record(request: &'a RequestRecord, omitted_header_bytes: usize) -> Self {
+        Incoming { method: &request.method, url: &request.url, headers: Headers::with_omitted(&request.headers, omitted_header_bytes) }
+    }
+
+    fn of_wire(input: &'a WireInput) -> Self {
+        let headers = Headers::from_pairs(input.headers.iter().copied(), input.omitted_header_bytes);
+        Incoming { method: input.method, url: input.url, headers }
+    }
+}
+
 /// The session of one decision, computed on first need and shared by the (at most two) rule
 /// evaluations; the last one takes it instead of cloning it.
 struct SessionSlot<'s> {
@@ -450,9 +489,9 @@ struct SessionSlot<'s> {
 }
 
 impl Session {
-    fn signed_in(&self) -> Option<crate::token::Auth> {
+    fn signed_in(&self) -> Option<crate::token::SharedAuth> {
         match self {
-            Session::SignedIn(auth) if auth.session_status.as_deref() != Some("pending") => Some((**auth).clone()),
+            Session::SignedIn(auth) if auth.session_status.as_deref() != Some("pending") => Some(auth.clone()),
             _ => None,
         }
     }

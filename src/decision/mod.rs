@@ -1,6 +1,7 @@
 //! The decide() pipeline: request → canonical path → rule → session → requirement → decision.
 //! Every path through it ends in a Decision; nothing in here panics or returns an error.
 
+pub mod decision_text;
 mod guard;
 pub mod outcome;
 pub mod request;

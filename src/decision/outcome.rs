@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::token::Auth;
+use crate::token::SharedAuth;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -35,14 +35,14 @@ pub struct Decision {
     pub headers: BTreeMap<String, String>,
     pub reason: String,
     pub rule: Option<String>,
-    pub auth: Option<Auth>,
+    pub auth: Option<SharedAuth>,
     /// The per-request CSP nonce when the policy sets `csp` (the adapter hands it to the app).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
 }
 
 impl Decision {
-    pub fn allow(reason: &str, rule: Option<&str>, auth: Option<Auth>) -> Self {
+    pub fn allow(reason: &str, rule: Option<&str>, auth: Option<SharedAuth>) -> Self {
         Decision::new(Action::Allow, 200, reason, rule, auth)
     }
 
@@ -63,7 +63,7 @@ impl Decision {
         decision
     }
 
-    fn new(action: Action, status: u16, reason: &str, rule: Option<&str>, auth: Option<Auth>) -> Self {
+    fn new(action: Action, status: u16, reason: &str, rule: Option<&str>, auth: Option<SharedAuth>) -> Self {
         Decision {
             action,
             status,

@@ -58,7 +58,12 @@ impl<'a> Headers<'a> {
     /// `pairs` plus `omitted_bytes` of other headers (names and values, UTF-8) that only count
     /// towards the size limit.
     pub fn with_omitted(pairs: &'a [(String, String)], omitted_bytes: usize) -> Self {
-        let entries = pairs.iter().map(|(k, v)| (lower_ascii(k), v.as_str())).collect();
+        Headers::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), omitted_bytes)
+    }
+
+    /// Like [`with_omitted`](Self::with_omitted), from borrowed pairs (the wire record's).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, omitted_bytes: usize) -> Self {
+        let entries = pairs.into_iter().map(|(k, v)| (lower_ascii(k), v)).collect();
         Headers { entries, omitted_bytes }
     }
 
@@ -99,13 +104,21 @@ fn debug_assert_read(name: &str) {
 /// normalised by the runtime; native callers must pass an absolute URL too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlParts<'a> {
-    pub origin: String,
+    scheme: &'a str,
+    authority: &'a str,
     pub pathname: &'a str,
     pub href: &'a str,
 }
 
+impl UrlParts<'_> {
+    /// `scheme://authority`, lower case (built when a redirect or the CSRF check needs it).
+    pub fn origin(&self) -> String {
+        format!("{}://{}", self.scheme.to_ascii_lowercase(), self.authority.to_ascii_lowercase())
+    }
+}
+
 pub fn parse_url(url: &str) -> Option<UrlParts<'_>> {
-    let scheme_end = url.find("://")?;
+    let scheme_end = url.bytes().position(|b| b == b':').filter(|&at| url.as_bytes().get(at + 1..at + 3) == Some(b"//"))?;
     let scheme = &url[..scheme_end];
     if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
         return None;
@@ -122,24 +135,34 @@ pub fn parse_url(url: &str) -> Option<UrlParts<'_>> {
     if !pathname.starts_with('/') {
         return None;
     }
-    let origin = format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase());
-    Some(UrlParts { origin, pathname, href: url })
+    Some(UrlParts { scheme, authority, pathname, href: url })
 }
 
 pub fn is_safe_method(method: &str) -> bool {
-    matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE")
+    ["GET", "HEAD", "OPTIONS", "TRACE"].iter().any(|safe| method.eq_ignore_ascii_case(safe))
 }
 
+/// `path` (in any case) is one of the prefixes (lower case) or under one.
 pub fn is_under_prefix(path: &str, prefixes: &[String]) -> bool {
-    let lower = path.to_ascii_lowercase();
-    prefixes.iter().any(|p| lower == *p || (lower.starts_with(p.as_str()) && lower.as_bytes().get(p.len()) == Some(&b'/')))
+    let path = path.as_bytes();
+    prefixes.iter().any(|p| {
+        let p = p.as_bytes();
+        path.len() >= p.len()
+            && path.iter().zip(p).all(|(a, b)| a.to_ascii_lowercase() == *b)
+            && matches!(path.get(p.len()), None | Some(b'/'))
+    })
+}
+
+/// `text` contains `needle` (lower case ASCII), ignoring ASCII case.
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    needle.is_empty() || text.windows(needle.len()).any(|w| w.iter().zip(needle).all(|(a, b)| a.to_ascii_lowercase() == *b))
 }
 
 /// A browser navigation (or Next's RSC navigation) that should be redirected, as opposed to an API
 /// call, fetch, server action or non-GET that should get a status and JSON.
 pub fn is_document_request(method: &str, headers: &Headers, canonical_path: &str, api_prefixes: &[String]) -> bool {
-    let method = method.to_ascii_uppercase();
-    if method != "GET" && method != "HEAD" {
+    if !method.eq_ignore_ascii_case("GET") && !method.eq_ignore_ascii_case("HEAD") {
         return false;
     }
     if is_under_prefix(canonical_path, api_prefixes) || headers.has("next-action") {
@@ -149,8 +172,8 @@ pub fn is_document_request(method: &str, headers: &Headers, canonical_path: &str
         return true; // App Router client navigation: the router follows a redirect like a page load
     }
     match headers.get("sec-fetch-dest") {
-        Some(dest) => matches!(dest.to_ascii_lowercase().as_str(), "document" | "iframe" | "frame"),
-        None => headers.get("accept").is_some_and(|a| a.to_ascii_lowercase().contains("text/html")),
+        Some(dest) => ["document", "iframe", "frame"].iter().any(|d| dest.eq_ignore_ascii_case(d)),
+        None => headers.get("accept").is_some_and(|a| contains_ignore_ascii_case(a, "text/html")),
     }
 }
 
@@ -178,8 +201,7 @@ pub fn check_origin(method: &str, headers: &Headers, own_origin: &str, allowed: 
 
 /// JSON-only APIs: POST/PUT/PATCH must say `application/json` or `application/*+json`.
 pub fn is_json_content_type_ok(method: &str, headers: &Headers) -> bool {
-    let method = method.to_ascii_uppercase();
-    if !matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
+    if !["POST", "PUT", "PATCH"].iter().any(|m| method.eq_ignore_ascii_case(m)) {
         return true;
     }
     let Some(content_type) = headers.get("content-type") else {
@@ -217,11 +239,12 @@ mod tests {
     #[test]
     fn parses_absolute_urls_only() {
         let parts = parse_url("https://App.Example.com:8443/a/b?x=1#f").expect("absolute URL");
-        assert_eq!(parts.origin, "https://app.example.com:8443");
+        assert_eq!(parts.origin(), "https://app.example.com:8443");
+        assert_eq!(parse_url("HTTP://h:1/").map(|p| p.origin()), Some("http://h:1".to_string()));
         assert_eq!(parts.pathname, "/a/b");
         assert_eq!(parse_url("https://example.com").map(|p| p.pathname), Some("/"));
         assert_eq!(parse_url("https://example.com?q").map(|p| p.pathname), Some("/"));
-        for bad in ["/relative", "ftp://x/y", "https:///nohost", "http://user@host/", "javascript:alert(1)"] {
+        for bad in ["/relative", "ftp://x/y", "https:///nohost", "http://user@host/", "javascript:alert(1)", "https:/x/y", "https:x", "x:y://h/"] {
             assert!(parse_url(bad).is_none(), "{bad}");
         }
     }

@@ -1,13 +1,14 @@
 //! Who is asking: the session from claims Clerk already verified (middleware mode) or from a token
 //! the guard verifies itself (standalone), as an `Auth` or a signed-out state with its reason.
 
-use crate::token::{auth_from_claims, validate_claims, Auth, Claims, KeySet, TokenCache, VerifyOptions};
+use crate::token::{auth_from_claims, validate_claims, Claims, KeySet, SharedAuth, TokenCache, VerifyOptions};
 
 use super::request::{session_token, Headers, MAX_TOKEN_BYTES};
 
 #[derive(Debug, Clone)]
 pub enum Session {
-    SignedIn(Box<Auth>),
+    /// Shared with the token cache: a cached token's decisions carry one `Auth`, not copies.
+    SignedIn(SharedAuth),
     SignedOut {
         /// `signed-out`, or the token's failure reason (`token-expired`, …).
         reason: String,
@@ -36,7 +37,7 @@ pub fn acquire_session(
             // Clerk checked the signature; the time window and required claims are checked again
             // so a misconfigured setup (stale claims, wrong clock) still fails closed.
             match validate_claims(claims, options).and_then(|()| auth_from_claims(claims)) {
-                Ok(auth) => Session::SignedIn(Box::new(auth)),
+                Ok(auth) => Session::SignedIn(SharedAuth::unshared(auth)),
                 Err(error) => Session::SignedOut { reason: error.reason.to_string(), token_sent: true },
             }
         }
@@ -55,8 +56,8 @@ pub fn acquire_session(
             }
             // The cache re-checks the time window on a hit, so it never accepts what a fresh
             // verification would reject.
-            match cache.verify(token, keys, options).and_then(|claims| auth_from_claims(&claims)) {
-                Ok(auth) => Session::SignedIn(Box::new(auth)),
+            match cache.verify_auth(token, keys, options) {
+                Ok(auth) => Session::SignedIn(auth),
                 Err(error) => Session::SignedOut { reason: error.reason.to_string(), token_sent: true },
             }
         }

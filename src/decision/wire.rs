@@ -20,11 +20,24 @@ use super::outcome::Decision;
 use super::request::RequestRecord;
 use super::DecideContext;
 
-/// A decoded wire record.
-pub struct WireInput {
-    pub request: RequestRecord,
+/// A decoded wire record, its strings borrowed from the buffer.
+pub struct WireInput<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: Vec<(&'a str, &'a str)>,
     pub context: DecideContext,
     pub omitted_header_bytes: usize,
+}
+
+impl WireInput<'_> {
+    /// The request as an owned record.
+    pub fn request(&self) -> RequestRecord {
+        RequestRecord {
+            method: self.method.to_string(),
+            url: self.url.to_string(),
+            headers: self.headers.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect(),
+        }
+    }
 }
 
 const FROM_CLERK: u8 = 1;
@@ -34,20 +47,20 @@ const HAS_BODY: u8 = 4;
 // The error is the deny decision itself, returned as is to the caller once per bad request: boxing
 // it would only add an allocation.
 #[allow(clippy::result_large_err)]
-pub fn read_input(bytes: &[u8]) -> Result<WireInput, Decision> {
+pub fn read_input(bytes: &[u8]) -> Result<WireInput<'_>, Decision> {
     parse(bytes).ok_or_else(|| Decision::deny(400, "bad-request", None))
 }
 
-fn parse(bytes: &[u8]) -> Option<WireInput> {
+fn parse(bytes: &[u8]) -> Option<WireInput<'_>> {
     let mut reader = Reader { rest: std::str::from_utf8(bytes).ok()? };
-    let method = reader.item()?.to_string();
-    let url = reader.item()?.to_string();
+    let method = reader.item()?;
+    let url = reader.item()?;
     let count: usize = reader.number()?;
     // Each header takes at least four bytes ("0:0:"): a count beyond that is a lie, not a reason to allocate.
     let mut headers = Vec::with_capacity(count.min(reader.rest.len() / 4));
     for _ in 0..count {
-        let name = reader.item()?.to_string();
-        let value = reader.item()?.to_string();
+        let name = reader.item()?;
+        let value = reader.item()?;
         headers.push((name, value));
     }
     let now_ms = match reader.item()?.parse::<f64>() {
@@ -65,7 +78,9 @@ fn parse(bytes: &[u8]) -> Option<WireInput> {
         return None;
     }
     Some(WireInput {
-        request: RequestRecord { method, url, headers },
+        method,
+        url,
+        headers,
         context: DecideContext { now_ms, clerk_claims: (flags & FROM_CLERK != 0).then_some(claims), body },
         omitted_header_bytes,
     })
@@ -181,18 +196,20 @@ mod tests {
     fn reads_a_record() {
         let text = record(&["GET", "https://a.example/é", "2", "accept", "text/html", "Cookie", "__session=t😀", "1700000000000", "0", "12"]);
         let input = read_input(&text).map_err(|d| d.reason).expect("a valid record");
-        assert_eq!(input.request.method, "GET");
-        assert_eq!(input.request.url, "https://a.example/é");
-        assert_eq!(input.request.headers, vec![("accept".into(), "text/html".into()), ("Cookie".into(), "__session=t😀".into())]);
+        assert_eq!(input.method, "GET");
+        assert_eq!(input.url, "https://a.example/é");
+        assert_eq!(input.headers, vec![("accept", "text/html"), ("Cookie", "__session=t😀")]);
         assert_eq!(input.context.now_ms, 1_700_000_000_000);
         assert!(input.context.clerk_claims.is_none() && input.context.body.is_none());
         assert_eq!(input.omitted_header_bytes, 12);
 
-        let clerk = read_input(&record(&["POST", "https://a.example/", "0", "NaN", "7", r#"{"sub":"u"}"#, "{}", "0"])).map_err(|d| d.reason).expect("valid");
+        let bytes = record(&["POST", "https://a.example/", "0", "NaN", "7", r#"{"sub":"u"}"#, "{}", "0"]);
+        let clerk = read_input(&bytes).map_err(|d| d.reason).expect("valid");
         assert_eq!(clerk.context.now_ms, 0);
         assert!(matches!(&clerk.context.clerk_claims, Some(Some(c)) if c["sub"] == "u"));
         assert_eq!(clerk.context.body.as_deref(), Some(&b"{}"[..]));
-        let signed_out = read_input(&record(&["GET", "https://a.example/", "0", "-5", "1", "0"])).map_err(|d| d.reason).expect("valid");
+        let bytes = record(&["GET", "https://a.example/", "0", "-5", "1", "0"]);
+        let signed_out = read_input(&bytes).map_err(|d| d.reason).expect("valid");
         assert!(matches!(signed_out.context.clerk_claims, Some(None)));
         assert_eq!(signed_out.context.now_ms, 0);
     }
@@ -224,7 +241,8 @@ mod tests {
     #[test]
     fn lone_surrogates_in_claims_arrive_as_replacement_characters() {
         let claims = r#"{"a":"a\ud800b\\ud800\udc00\ud83d\ude00\udfff","k\udbff":"\u0041"}"#;
-        let input = read_input(&record(&["GET", "https://a.example/", "0", "1", "3", claims, "0"])).map_err(|d| d.reason).expect("repaired");
+        let bytes = record(&["GET", "https://a.example/", "0", "1", "3", claims, "0"]);
+        let input = read_input(&bytes).map_err(|d| d.reason).expect("repaired");
         let Some(Some(c)) = &input.context.clerk_claims else { panic!("claims expected") };
         assert_eq!(c["a"], "a\u{fffd}b\\ud800\u{fffd}\u{1f600}\u{fffd}");
         assert_eq!(c.get("k\u{fffd}"), Some(&Value::from("A")));

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::error::TokenError;
+use super::claims::auth_from_claims;
 use super::keys::KeySet;
+use super::shared_auth::SharedAuth;
 use super::verify::{check_header_after_key, decode_token, validate_claims_with_issuer, verify_token_with_issuer};
 use super::verify::{Claims, VerifyOptions};
 
@@ -63,6 +65,8 @@ struct Entry {
     key_set_id: u64,
     header: Value,
     claims: Arc<Claims>,
+    /// The claims' `Auth`, built on the first call that asks for it (`verify_auth`).
+    auth: Option<SharedAuth>,
     /// `exp − clockSkew` at insertion, in ms.
     valid_until_ms: f64,
     cost: usize,
@@ -150,8 +154,37 @@ impl TokenCache {
         token: &str,
         keys: &KeySet,
         options: &VerifyOptions,
-        mut issuer_predicate: Option<&mut dyn FnMut(&str) -> bool>,
+        issuer_predicate: Option<&mut dyn FnMut(&str) -> bool>,
     ) -> Result<Arc<Claims>, TokenError> {
+        self.verify_in_slot(token, keys, options, issuer_predicate).map(|(claims, _)| claims)
+    }
+
+    /// [`verify`](Self::verify) and then the claims' [`Auth`](super::Auth), built once per cached
+    /// token and shared (with its serial) by every later hit. A token that is not cached (its
+    /// `exp` too close, the cache full of larger entries) gets an unshared `Auth`.
+    pub fn verify_auth(&mut self, token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<SharedAuth, TokenError> {
+        let (claims, slot) = self.verify_in_slot(token, keys, options, None)?;
+        let Some(entry) = slot.and_then(|slot| self.slots.get_mut(slot)).and_then(Option::as_mut) else {
+            return auth_from_claims(&claims).map(SharedAuth::unshared);
+        };
+        if let Some(auth) = &entry.auth {
+            return Ok(auth.clone());
+        }
+        // A failure is not kept: it is rare (claims of a type Clerk's session types don't allow)
+        // and recomputing it answers the same.
+        let auth = SharedAuth::shared(auth_from_claims(&entry.claims)?);
+        entry.auth = Some(auth.clone());
+        Ok(auth)
+    }
+
+    /// The verification and the slot of the token's entry, if it has one now.
+    fn verify_in_slot(
+        &mut self,
+        token: &str,
+        keys: &KeySet,
+        options: &VerifyOptions,
+        mut issuer_predicate: Option<&mut dyn FnMut(&str) -> bool>,
+    ) -> Result<(Arc<Claims>, Option<usize>), TokenError> {
         let key_set_id = keys.id();
         let hash = entry_hash(token, key_set_id);
         let now = options.now_ms as f64;
@@ -168,7 +201,7 @@ impl TokenCache {
                         entry.referenced = true;
                         check_header_after_key(entry.header.as_object(), options)
                             .and_then(|()| validate_claims_with_issuer(&entry.claims, options, reborrow(&mut issuer_predicate)))
-                            .map(|()| Arc::clone(&entry.claims))
+                            .map(|()| (Arc::clone(&entry.claims), Some(slot)))
                     }
                     None => Err(TokenError::new(super::reason::TOKEN_VERIFICATION_FAILED, "cache slot vanished")),
                 };
@@ -188,32 +221,35 @@ impl TokenCache {
             if now < valid_until_ms {
                 // The header decoded fine moments ago; a failure here only means "don't cache".
                 if let Ok(decoded) = decode_token(token) {
-                    self.insert(Entry {
+                    let slot = self.insert(Entry {
                         hash,
                         token: token.into(),
                         key_set_id,
                         header: decoded.header,
                         claims: Arc::clone(&claims),
+                        auth: None,
                         valid_until_ms,
                         cost: ENTRY_OVERHEAD.saturating_add(token.len().saturating_mul(BYTES_PER_TOKEN_BYTE)),
                         referenced: false,
                     });
+                    return Ok((claims, slot));
                 }
             }
         }
-        Ok(claims)
+        Ok((claims, None))
     }
 
-    fn insert(&mut self, entry: Entry) {
+    /// Stores the entry; its slot, or `None` when it does not fit.
+    fn insert(&mut self, entry: Entry) -> Option<usize> {
         if self.limits.max_entries == 0 || entry.cost > self.limits.max_bytes {
-            return;
+            return None;
         }
         if let Some(colliding) = self.index.get(&entry.hash).copied() {
             self.remove(colliding);
         }
         while self.index.len() >= self.limits.max_entries || self.bytes + entry.cost > self.limits.max_bytes {
             if !self.evict_one() {
-                return;
+                return None;
             }
         }
         let slot = match self.free.pop() {
@@ -225,9 +261,9 @@ impl TokenCache {
         };
         self.bytes += entry.cost;
         self.index.insert(entry.hash, slot);
-        if let Some(place) = self.slots.get_mut(slot) {
-            *place = Some(entry);
-        }
+        let place = self.slots.get_mut(slot)?;
+        *place = Some(entry);
+        Some(slot)
     }
 
     /// CLOCK: sweep from the hand, clearing reference bits, and evict the first unreferenced

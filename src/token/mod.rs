@@ -17,11 +17,13 @@ pub(crate) mod json;
 pub mod keys;
 pub mod provider;
 pub mod record;
+mod shared_auth;
 pub mod verify;
 
 pub use cache::{CacheLimits, CacheStats, TokenCache};
 pub use claims::{auth_from_claims, Auth};
 pub use error::{reason, ConfigError, TokenError};
 pub use has::{HasQuery, Reverification};
+pub use shared_auth::SharedAuth;
 pub use keys::KeySet;
 pub use verify::{validate_claims, validate_claims_with_issuer, verify_token, verify_token_with_issuer, Claims, VerifyOptions};

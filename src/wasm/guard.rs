@@ -1,20 +1,26 @@
 //! JS `createGuard` / `validatePolicy`: JSON text in (policies and options are data), JSON out.
 //!
 //! A decision crosses the boundary as one UTF-8 buffer in (`decision::wire`, copied in one
-//! memcpy) and the Decision's JSON text out, which the shim turns into an object with
-//! `JSON.parse`. Walking JS objects field by field from wasm (serde-wasm-bindgen) cost more than
-//! the decision itself, and so did passing a long JS string (wasm-bindgen copies it unit by unit).
+//! memcpy) and one text out (`decision::decision_text`): the Decision's JSON without its `auth`,
+//! and the auth's serial, whose JSON text the shim fetches once (`lastAuth`) and then keeps. Walking
+//! JS objects field by field from wasm (serde-wasm-bindgen) cost more than the decision itself, and
+//! so did passing a long JS string (wasm-bindgen copies it unit by unit); parsing the claims again
+//! on every decision cost a quarter of a cached one.
 
 use wasm_bindgen::prelude::*;
 
+use crate::decision::decision_text::{auth_text, decision_text};
 use crate::decision::request::DECISION_HEADERS;
 use crate::decision::wire;
 use crate::decision::{Decision, Guard, GuardOptions};
 use crate::policy::{read_policy_text, Diagnostic, Validation};
+use crate::token::SharedAuth;
 
 #[wasm_bindgen]
 pub struct WasmGuard {
     inner: Guard,
+    /// The auth of the last decision, for `lastAuth`.
+    last_auth: Option<SharedAuth>,
 }
 
 
@@ -32,7 +38,7 @@ impl WasmGuard {
         let options: GuardOptions = serde_json::from_str(options_json).map_err(|e| {
             to_js(&[Diagnostic { path: "options".into(), message: format!("invalid createGuard options: {e}") }])
         })?;
-        Guard::new(options).map(|inner| WasmGuard { inner }).map_err(|errors| to_js(&errors))
+        Guard::new(options).map(|inner| WasmGuard { inner, last_auth: None }).map_err(|errors| to_js(&errors))
     }
 
     pub fn warnings(&self) -> JsValue {
@@ -45,13 +51,22 @@ impl WasmGuard {
         self.inner.policy().routes.iter().filter(|r| r.log).map(|r| r.name.clone()).collect()
     }
 
-    /// `input`: the wire record (see `wire`). Returns the Decision as JSON text.
+    /// `input`: the wire record (see `wire`). Returns the Decision's text (see `decision_text`).
     pub fn decide(&mut self, input: &[u8]) -> String {
         let decision = match wire::read_input(input) {
-            Ok(input) => self.inner.decide_with_omitted(&input.request, input.omitted_header_bytes, &input.context),
+            Ok(input) => self.inner.decide_wire(&input),
             Err(decision) => decision,
         };
-        super::json_text(&decision)
+        let text = decision_text(&decision);
+        self.last_auth = decision.auth;
+        text
+    }
+
+    /// The JSON text of the last decision's `auth` (`"null"` when it had none), for a serial the
+    /// shim has not seen yet.
+    #[wasm_bindgen(js_name = lastAuth)]
+    pub fn last_auth(&self) -> String {
+        self.last_auth.as_ref().map_or_else(|| "null".to_owned(), auth_text)
     }
 
     /// Like `decide`; returns `{ decision, trace }` as JSON text.
@@ -63,8 +78,7 @@ impl WasmGuard {
         }
         let explained = match wire::read_input(input) {
             Ok(input) => {
-                let (decision, trace) =
-                    self.inner.explain_with_omitted(&input.request, input.omitted_header_bytes, &input.context);
+                let (decision, trace) = self.inner.explain_wire(&input);
                 Explained { decision, trace }
             }
             Err(decision) => Explained { trace: vec![format!("bad request record: {}", decision.reason)], decision },

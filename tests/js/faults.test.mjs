@@ -12,6 +12,7 @@ import { createClerkWebhookHandler, WebhookConfigError } from "../../js/next-web
 import { isPublishableKey as clerkIsPublishableKey } from "@clerk/shared/keys";
 import { seededRandom } from "./attack-support.mjs";
 import { genuine, makeKeys } from "./attack-token-forge.mjs";
+import { sessionToken } from "../support/tokens.mjs";
 
 const WASM_BYTES = readFileSync(new URL("../../pkg/edgeguard_bg.wasm", import.meta.url));
 const keys = makeKeys();
@@ -227,6 +228,26 @@ test("guard: a trap mid-decision → that request 503, the instance replaced, th
   const next = guard.decide(request("/admin"), { now, claims: admin() });
   assert.equal(next.action, "allow", JSON.stringify(next));
   assert.equal(next.rule, "admin", JSON.stringify(next));
+});
+
+test("guard: after a trap the shim forgets the sessions it kept (the new instance numbers them from 1 again)", guardMissing, async () => {
+  const guard = await createGuard({ policy: POLICY, jwtKey: keys.pem });
+  const signer = { privateKey: keys.privateKey, kid: "ins_real" };
+  const admin = sessionToken(signer, { role: "admin", now });
+  const member = sessionToken(signer, { now });
+  const bearer = ({ token }) => request("/admin", { authorization: `Bearer ${token}` });
+  const trap = () => {
+    exhaustMemory();
+    return capturingErrors(() => guard.decide(request("/admin", { accept: "a".repeat(6 << 20) }), { now }));
+  };
+  await trap(); // a fresh instance: its first cached session gets serial 1
+  const forAdmin = guard.decide(bearer(admin), { now });
+  assert.deepEqual([forAdmin.action, forAdmin.auth?.userId], ["allow", admin.claims.sub], JSON.stringify(forAdmin));
+  await trap(); // another fresh instance: the member's session gets serial 1 there too
+  const forMember = guard.decide(bearer(member), { now });
+  assert.equal(forMember.auth?.userId, member.claims.sub, `another session's auth reported: ${JSON.stringify(forMember)}`);
+  assert.deepEqual([forMember.action, forMember.reason], ["deny", "missing-role"]);
+  assert.equal(guard.decide(bearer(admin), { now }).auth?.userId, admin.claims.sub);
 });
 
 test("guard: oversized inputs (64 KB path, 32 KB cookie header, 1 MB token) are denied quickly with a reason", guardMissing, async () => {

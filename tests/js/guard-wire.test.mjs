@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { createGuard } from "edgeguard";
+import { DecisionReader } from "../../js/decision-text.js";
 import { engine } from "../../js/engine.js";
 import { decisionHeaders, toRequestRecord, utf8Length, wireRecord } from "../../js/guard-wire.js";
 import { generateSigningKey } from "../support/keys.mjs";
@@ -48,7 +49,8 @@ const everything = { has: () => true };
 /** The core's decision with every header sent (a raw WasmGuard, the same options). */
 function unfilteredDecider(wanted = everything) {
   const wasm = new (engine().WasmGuard)(JSON.stringify(OPTIONS));
-  return (request, context) => JSON.parse(wasm.decide(wireRecord(toRequestRecord(request), context, wanted)));
+  const reader = new DecisionReader();
+  return (request, context) => reader.read(wasm.decide(wireRecord(toRequestRecord(request), context, wanted)), () => wasm.lastAuth());
 }
 
 const caseOf = (name) => {
@@ -165,12 +167,17 @@ const corpus = [...handWritten(), ...Array.from({ length: 2500 }, randomCase)];
 
 test("guard.decide over the filtered headers = the core over all headers (random + hand-written corpus)", async () => {
   const guard = await createGuard(OPTIONS);
+  // decide()'s text (hand-written envelope, auth by serial) against explain()'s serde JSON, on a
+  // guard of its own that sees the same requests in the same order (webhook replays included).
+  const explaining = await createGuard(OPTIONS);
   const full = unfilteredDecider();
   const outcomes = new Set();
   for (const [i, { request, context }] of corpus.entries()) {
     const expected = full(request, context);
     const actual = guard.decide(request, context);
-    assert.deepEqual(actual, expected, `case ${i}: ${JSON.stringify({ request: { ...request, headers: [...(request.headers.entries?.() ?? Object.entries(request.headers))] }, context })}`);
+    const label = `case ${i}: ${JSON.stringify({ request: { ...request, headers: [...(request.headers.entries?.() ?? Object.entries(request.headers))] }, context })}`;
+    assert.deepEqual(actual, expected, label);
+    assert.deepEqual(explaining.explain(request, context).decision, actual, `explain ≠ decide, ${label}`);
     outcomes.add(`${actual.status}:${actual.reason}`);
   }
   // The corpus must reach the checks that read headers, or the comparison says little.
@@ -222,8 +229,9 @@ test("unreadable records are 400 bad-request; an engine answer that is not a dec
   cyclic.self = cyclic;
   assert.equal(guard.decide({ method: "GET", url: `${ORIGIN}/dashboard`, headers: {} }, { claims: cyclic }).reason, "bad-request");
   const wasm = new (engine().WasmGuard)(JSON.stringify(OPTIONS));
+  const reader = new DecisionReader();
   for (const junk of [new Uint8Array(0), new TextEncoder().encode("3:GET"), new Uint8Array([0xff, 0x00])]) {
-    assert.deepEqual(JSON.parse(wasm.decide(junk)).reason, "bad-request");
+    assert.deepEqual(reader.read(wasm.decide(junk), () => wasm.lastAuth()).reason, "bad-request");
   }
   // Claims with a lone surrogate cross as U+FFFD, as they did through serde-wasm-bindgen.
   const odd = guard.decide({ method: "GET", url: `${ORIGIN}/admin`, headers: {} }, { now, claims: { ...admin.claims, note: "a\ud800" } });
