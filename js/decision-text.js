@@ -3,10 +3,10 @@
 // The core sends a cached session's auth as a serial number: the parsed object is kept here under
 // it, so the claims are parsed once per session token, not once per request. That object is then
 // shared by every decision of the token, and frozen (deeply) so no caller can change what the
-// next decision reports. The envelopes (action, status, headers, reason, rule) repeat too, and are
-// kept by their text; each decision gets its own object and its own `headers`.
+// next decision reports. The envelopes (action, status, headers, reason, rule) repeat too: they
+// cross as ids the same way; each decision gets its own object and its own `headers`.
 
-const MAX_ENVELOPES = 256;
+const MAX_ENVELOPES = 256; // the core's writer keeps as many ids
 const MAX_AUTHS = 1024; // the core's default token cache size: one parsed auth per cached token
 
 export class DecisionReader {
@@ -15,18 +15,20 @@ export class DecisionReader {
 
   /**
    * The Decision, or null when the text is not a decision (the caller answers 503).
-   * `lastAuth()` returns the JSON text of the auth whose serial was just sent (WasmGuard.lastAuth);
-   * the serials belong to one wasm instance: a reader serves one guard handle only.
+   * `source`: the WasmGuard that wrote the text; its `lastEnvelope()` / `lastAuth()` give the JSON
+   * text of an envelope id / auth serial this reader has not seen. Ids and serials belong to one
+   * wasm instance: a reader serves one guard handle only.
    */
-  read(text, lastAuth) {
+  read(text, source) {
     const split = typeof text === "string" ? text.indexOf("\n") : -1;
     if (split < 0) return null;
-    const envelope = this.#envelope(text.slice(0, split));
+    const envelopePart = text.slice(0, split);
+    const envelope = isJson(envelopePart) ? envelopeFrom(envelopePart) : isId(envelopePart) && this.#sharedEnvelope(envelopePart, source);
     if (!envelope) return null;
     const authPart = text.slice(split + 1);
     let auth = null;
     if (authPart !== "") {
-      auth = authPart.charCodeAt(0) === 0x7b /* { */ ? authFrom(authPart) : this.#sharedAuth(authPart, lastAuth);
+      auth = isJson(authPart) ? authFrom(authPart) : isId(authPart) && this.#sharedAuth(authPart, source);
       if (!auth) return null;
     }
     const decision = { action: envelope.action, status: envelope.status };
@@ -39,23 +41,32 @@ export class DecisionReader {
     return decision;
   }
 
-  #envelope(text) {
-    const known = this.#envelopes.get(text);
+  #sharedEnvelope(id, source) {
+    const known = this.#envelopes.get(id);
     if (known) return known;
-    const envelope = parseObject(text);
-    if (!envelope || typeof envelope.action !== "string" || !envelope.headers || typeof envelope.headers !== "object") return null;
-    // A CSP nonce makes every text unique: nothing to gain from keeping those.
-    if (envelope.nonce === undefined) remember(this.#envelopes, text, Object.freeze(envelope), MAX_ENVELOPES);
+    const envelope = envelopeFrom(source.lastEnvelope());
+    if (envelope) remember(this.#envelopes, id, Object.freeze(envelope), MAX_ENVELOPES);
     return envelope;
   }
 
-  #sharedAuth(serial, lastAuth) {
+  #sharedAuth(serial, source) {
     const known = this.#auths.get(serial);
     if (known) return known;
-    const auth = authFrom(lastAuth());
+    const auth = authFrom(source.lastAuth());
     if (auth) remember(this.#auths, serial, auth, MAX_AUTHS);
     return auth;
   }
+}
+
+const isJson = (part) => part.charCodeAt(0) === 0x7b; /* { */
+const ID = /^[0-9]{1,20}$/;
+const isId = (part) => ID.test(part);
+
+/** The parsed envelope, or null when the text is not one. */
+function envelopeFrom(text) {
+  const envelope = parseObject(text);
+  const ok = envelope && typeof envelope.action === "string" && envelope.headers && typeof envelope.headers === "object";
+  return ok ? envelope : null;
 }
 
 /** The parsed, deeply frozen Auth, or null when the text is not one. */

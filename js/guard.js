@@ -143,7 +143,7 @@ export class Guard {
     try {
       const handle = this.#live();
       const text = handle.wasm[verb](wire);
-      result = verb === "explain" ? readExplained(text) : handle.reader.read(text, () => handle.wasm.lastAuth());
+      result = verb === "explain" ? readExplained(text) : handle.reader.read(text, handle.wasm);
     } catch (error) {
       discardEngine(error);
       return this.#unavailable();

@@ -1,21 +1,88 @@
-//! The Decision as it crosses back to the JS shim (js/guard-wire.js `readDecision`): two parts,
-//! separated by the first `\n`:
+//! The Decision as it crosses back to the JS shim (js/decision-text.js `DecisionReader`): two
+//! parts, separated by the first `\n`:
 //!
-//! 1. the Decision's JSON without `auth` (`action`, `status`, `location`?, `headers`, `reason`,
-//!    `rule`, `nonce`?), written here by hand: it is a handful of strings, and serde_json's
-//!    writer cost more than the rest of a cached decision;
+//! 1. the envelope: the Decision's JSON without `auth` (`action`, `status`, `location`?,
+//!    `headers`, `reason`, `rule`, `nonce`?), written here by hand (a handful of strings: serde_json's
+//!    writer cost more than the rest of a cached decision); or, from a [`DecisionWriter`], the
+//!    decimal id of an envelope it sent before. The shim keeps envelopes by id and asks for the text
+//!    (`lastEnvelope`) of an id it has not seen. Ids are never reused within a writer. An envelope
+//!    with a CSP nonce is unique, so it always crosses as text;
 //! 2. the `auth`: empty for `null`; the decimal serial of a [`SharedAuth`] (the shim keeps the
-//!    parsed object under it and asks for the JSON text only the first time it sees the serial);
-//!    or the `Auth`'s JSON text itself when it has no serial (built for this decision only).
+//!    parsed object under it and asks for the JSON text, `lastAuth`, the first time it sees the
+//!    serial); or the `Auth`'s JSON text itself when it has no serial (built for this decision only).
 //!
-//! JSON text never holds a raw line feed (it is escaped in strings), so the first `\n` splits.
+//! JSON text never holds a raw line feed (it is escaped in strings), so the first `\n` splits; a
+//! part is JSON text exactly when it starts with `{`.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use crate::token::cache::{fingerprint, same_token, PassThroughHasher};
 use crate::token::SharedAuth;
 
 use super::outcome::{Action, Decision};
 
+/// The decision's text with the envelope written out (no ids).
 pub fn decision_text(decision: &Decision) -> String {
     let mut out = String::with_capacity(256);
+    write_envelope(&mut out, decision);
+    out.push('\n');
+    if let Some(auth) = &decision.auth {
+        push_auth_part(&mut out, auth);
+    }
+    out
+}
+
+/// Envelopes kept at most; past that the ids start over from an empty map (with new numbers).
+const MAX_ENVELOPE_IDS: usize = 256;
+
+/// Writes decisions' texts for one JS reader, sending an envelope seen before as its id.
+#[derive(Default)]
+pub struct DecisionWriter {
+    /// By the envelope's fingerprint; a colliding envelope replaces the entry (and gets a new id).
+    ids: HashMap<u64, (Box<str>, u64), BuildHasherDefault<PassThroughHasher>>,
+    next_id: u64,
+    /// The last envelope written, for `lastEnvelope`.
+    envelope: String,
+}
+
+impl DecisionWriter {
+    pub fn text(&mut self, decision: &Decision) -> String {
+        self.envelope.clear();
+        write_envelope(&mut self.envelope, decision);
+        let mut out = String::with_capacity(32);
+        if decision.nonce.is_some() {
+            out.push_str(&self.envelope);
+        } else {
+            let key = fingerprint(self.envelope.as_bytes(), 0);
+            let id = match self.ids.get(&key) {
+                Some((text, id)) if same_token(text, &self.envelope) => *id,
+                _ => {
+                    if self.ids.len() >= MAX_ENVELOPE_IDS {
+                        self.ids.clear();
+                    }
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    self.ids.insert(key, (self.envelope.as_str().into(), id));
+                    id
+                }
+            };
+            out.push_str(&id.to_string());
+        }
+        out.push('\n');
+        if let Some(auth) = &decision.auth {
+            push_auth_part(&mut out, auth);
+        }
+        out
+    }
+
+    /// The envelope of the last decision written.
+    pub fn last_envelope(&self) -> &str {
+        &self.envelope
+    }
+}
+
+fn write_envelope(out: &mut String, decision: &Decision) {
     out.push_str("{\"action\":");
     out.push_str(match decision.action {
         Action::Allow => "\"allow\"",
@@ -26,33 +93,29 @@ pub fn decision_text(decision: &Decision) -> String {
     out.push_str(&decision.status.to_string());
     if let Some(location) = &decision.location {
         out.push_str(",\"location\":");
-        push_json_string(&mut out, location);
+        push_json_string(out, location);
     }
     out.push_str(",\"headers\":{");
     for (i, (name, value)) in decision.headers.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_json_string(&mut out, name);
+        push_json_string(out, name);
         out.push(':');
-        push_json_string(&mut out, value);
+        push_json_string(out, value);
     }
     out.push_str("},\"reason\":");
-    push_json_string(&mut out, &decision.reason);
+    push_json_string(out, &decision.reason);
     out.push_str(",\"rule\":");
     match &decision.rule {
-        Some(rule) => push_json_string(&mut out, rule),
+        Some(rule) => push_json_string(out, rule),
         None => out.push_str("null"),
     }
     if let Some(nonce) = &decision.nonce {
         out.push_str(",\"nonce\":");
-        push_json_string(&mut out, nonce);
+        push_json_string(out, nonce);
     }
-    out.push_str("}\n");
-    if let Some(auth) = &decision.auth {
-        push_auth_part(&mut out, auth);
-    }
-    out
+    out.push('}');
 }
 
 fn push_auth_part(out: &mut String, auth: &SharedAuth) {
@@ -71,6 +134,11 @@ pub fn auth_text(auth: &SharedAuth) -> String {
 /// forms); everything else as is (the text is UTF-8 already, and JSON allows any other character).
 fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
+    if !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut plain_from = 0;
     for (at, byte) in text.bytes().enumerate() {
         let short = match byte {
@@ -154,6 +222,35 @@ mod tests {
             let (envelope, auth) = split(&text);
             assert_eq!(envelope, expected_envelope(&decision), "{text:?}");
             assert_eq!(auth, "");
+        }
+    }
+
+    #[test]
+    fn a_writer_sends_an_envelope_once_then_its_id() {
+        let mut writer = DecisionWriter::default();
+        let allow = Decision::allow("public", Some("home"), None).with_header("X-Frame-Options", "DENY".into());
+        let deny = Decision::deny(404, "no-rule", None);
+        let (first, again, other) = (writer.text(&allow), writer.text(&allow), writer.text(&deny));
+        assert_eq!(first, "0\n");
+        assert_eq!(again, first, "the same envelope, the same id");
+        assert_eq!(other, "1\n");
+        let (envelope, _) = split(&decision_text(&deny));
+        assert_eq!(serde_json::from_str::<Value>(writer.last_envelope()).ok(), Some(envelope));
+        let mut with_nonce = allow.clone();
+        with_nonce.nonce = Some("abc".into());
+        let text = writer.text(&with_nonce);
+        assert_eq!(split(&text).0, expected_envelope(&with_nonce), "a nonce's envelope crosses as text");
+        // Past the bound the map starts over, and no id is ever given to a second envelope.
+        let mut seen = std::collections::HashMap::new();
+        for round in 0..3 {
+            for i in 0..(MAX_ENVELOPE_IDS + 10) {
+                let decision = Decision::deny(403, &format!("r{i}"), None);
+                let id = writer.text(&decision);
+                let envelope = writer.last_envelope().to_string();
+                if let Some(previous) = seen.insert(id.clone(), envelope.clone()) {
+                    assert_eq!(previous, envelope, "id {id} reused (round {round})");
+                }
+            }
         }
     }
 

@@ -338,7 +338,9 @@ impl Guard {
         };
         trace.note(|| format!("session: user {} org {}", auth.user_id, auth.org_id.as_deref().unwrap_or("-")));
         let now_seconds = (context.now_ms / 1000) as i64;
-        let unmet = first_unmet(requirements, &auth, now_seconds, &mut |line| trace.note(|| line));
+        let trace_on = trace.is_on();
+        let mut note = |line: String| trace.note(|| line);
+        let unmet = first_unmet(requirements, &auth, now_seconds, trace_on.then_some(&mut note as &mut dyn FnMut(String)));
         let Some(unmet) = unmet else {
             return Decision::allow("authorized", rule_name, Some(auth));
         };

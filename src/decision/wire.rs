@@ -101,11 +101,21 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn item(&mut self) -> Option<&'a str> {
-        let (digits, after) = self.rest.split_once(':')?;
-        if digits.is_empty() || digits.len() > 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        // `<digits>:`: at most 10 digits, read as they are scanned.
+        let mut units: usize = 0;
+        let mut digits = 0;
+        for &byte in self.rest.as_bytes().iter().take(11) {
+            match byte {
+                b'0'..=b'9' => units = units.checked_mul(10)?.checked_add(usize::from(byte - b'0'))?,
+                b':' => break,
+                _ => return None,
+            }
+            digits += 1;
+        }
+        if digits == 0 || digits > 10 || self.rest.as_bytes().get(digits) != Some(&b':') {
             return None;
         }
-        let units: usize = digits.parse().ok()?;
+        let after = self.rest.get(digits + 1..)?;
         let len = byte_len_of_units(after, units)?;
         let (item, rest) = (after.get(..len)?, after.get(len..)?);
         self.rest = rest;

@@ -75,57 +75,60 @@ fn any_of(names: &[String]) -> String {
     }
 }
 
-/// Evaluates every requirement in order; `trace` receives one line per requirement checked.
-pub fn first_unmet(req: &Requirements, auth: &Auth, now_seconds: i64, trace: &mut dyn FnMut(String)) -> Option<Unmet> {
-    let mut check = |name: &str, passed: bool, unmet: Unmet| -> Option<Unmet> {
-        trace(format!("  require {name}: {}", if passed { "met".to_string() } else { format!("NOT met — {}", unmet.describe()) }));
-        (!passed).then_some(unmet)
+/// Evaluates every requirement in order; `trace`, when given, receives one line per requirement
+/// checked (without it, nothing is formatted and nothing is copied for a requirement that is met).
+pub fn first_unmet(req: &Requirements, auth: &Auth, now_seconds: i64, mut trace: Option<&mut dyn FnMut(String)>) -> Option<Unmet> {
+    let mut check = |name: &str, passed: bool, unmet: &dyn Fn() -> Unmet| -> Option<Unmet> {
+        if let Some(trace) = trace.as_mut() {
+            trace(format!("  require {name}: {}", if passed { "met".to_string() } else { format!("NOT met — {}", unmet().describe()) }));
+        }
+        (!passed).then(unmet)
     };
     if req.org {
         let has_org = auth.org_id.as_deref().is_some_and(|id| !id.is_empty());
-        if let Some(u) = check("org", has_org, Unmet::Org) {
+        if let Some(u) = check("org", has_org, &|| Unmet::Org) {
             return Some(u);
         }
     }
     if !req.role.is_empty() {
         let passed = req.role.iter().any(|role| has_app_role(auth, role));
-        if let Some(u) = check("role", passed, Unmet::Role(req.role.clone())) {
+        if let Some(u) = check("role", passed, &|| Unmet::Role(req.role.clone())) {
             return Some(u);
         }
     }
     if !req.org_role.is_empty() {
         let passed = req.org_role.iter().any(|role| auth.has_role(role));
-        if let Some(u) = check("orgRole", passed, Unmet::OrgRole(req.org_role.clone())) {
+        if let Some(u) = check("orgRole", passed, &|| Unmet::OrgRole(req.org_role.clone())) {
             return Some(u);
         }
     }
     if !req.permission.is_empty() {
         let passed = req.permission.iter().any(|p| auth.has_permission(p));
-        if let Some(u) = check("permission", passed, Unmet::Permission(req.permission.clone())) {
+        if let Some(u) = check("permission", passed, &|| Unmet::Permission(req.permission.clone())) {
             return Some(u);
         }
     }
     if !req.feature.is_empty() {
         let passed = req.feature.iter().any(|f| auth.has_feature(f));
-        if let Some(u) = check("feature", passed, Unmet::Feature(req.feature.clone())) {
+        if let Some(u) = check("feature", passed, &|| Unmet::Feature(req.feature.clone())) {
             return Some(u);
         }
     }
     if !req.plan.is_empty() {
         let passed = req.plan.iter().any(|p| auth.has_plan(p));
-        if let Some(u) = check("plan", passed, Unmet::Plan(req.plan.clone())) {
+        if let Some(u) = check("plan", passed, &|| Unmet::Plan(req.plan.clone())) {
             return Some(u);
         }
     }
     if req.mfa {
         let passed = auth.factor_verification_age.is_some_and(|[_, second]| second >= 0.0);
-        if let Some(u) = check("mfa", passed, Unmet::Mfa) {
+        if let Some(u) = check("mfa", passed, &|| Unmet::Mfa) {
             return Some(u);
         }
     }
     if let Some(max_age_seconds) = req.max_age_seconds {
         let passed = authentication_age_seconds(auth, now_seconds).is_some_and(|age| age <= max_age_seconds as i64);
-        if let Some(u) = check("maxAgeSeconds", passed, Unmet::MaxAge { max_age_seconds }) {
+        if let Some(u) = check("maxAgeSeconds", passed, &|| Unmet::MaxAge { max_age_seconds }) {
             return Some(u);
         }
     }
@@ -135,8 +138,8 @@ pub fn first_unmet(req: &Requirements, auth: &Auth, now_seconds: i64, trace: &mu
             None => ClerkReverification::Custom { level: rev.level.as_str().to_string(), after_minutes: rev.after_minutes as f64 },
         };
         let passed = auth.satisfies_reverification(&clerk_form);
-        let unmet = Unmet::Reverification { after_minutes: rev.after_minutes, level: rev.level.as_str() };
-        if let Some(u) = check("reverification", passed, unmet) {
+        let unmet = || Unmet::Reverification { after_minutes: rev.after_minutes, level: rev.level.as_str() };
+        if let Some(u) = check("reverification", passed, &unmet) {
             return Some(u);
         }
     }

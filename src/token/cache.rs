@@ -25,9 +25,14 @@ use super::verify::{Claims, VerifyOptions};
 /// cost a verification, never answer for another token. Hashing needs no resistance to chosen
 /// inputs: only tokens whose signature verified are ever stored, so a forger cannot fill a bucket.
 fn entry_hash(token: &str, key_set_id: u64) -> u64 {
+    fingerprint(token.as_bytes(), key_set_id)
+}
+
+/// A fast 64-bit hash of `bytes` under `seed`, eight bytes a step (not for inputs an attacker
+/// chooses to collide: see `entry_hash`).
+pub(crate) fn fingerprint(bytes: &[u8], seed: u64) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let bytes = token.as_bytes();
-    let mut hash = key_set_id.wrapping_mul(K) ^ (bytes.len() as u64);
+    let mut hash = seed.wrapping_mul(K) ^ (bytes.len() as u64);
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
         let word = u64::from_le_bytes(self::word(word));
@@ -308,7 +313,7 @@ fn reborrow<'a>(predicate: &'a mut Option<&mut dyn FnMut(&str) -> bool>) -> Opti
 
 /// `a == b`, eight bytes at a time: wasm's `memcmp` goes byte by byte, and a session token is
 /// about a kilobyte.
-fn same_token(a: &str, b: &str) -> bool {
+pub(crate) fn same_token(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;

@@ -1,15 +1,15 @@
 //! JS `createGuard` / `validatePolicy`: JSON text in (policies and options are data), JSON out.
 //!
 //! A decision crosses the boundary as one UTF-8 buffer in (`decision::wire`, copied in one
-//! memcpy) and one text out (`decision::decision_text`): the Decision's JSON without its `auth`,
-//! and the auth's serial, whose JSON text the shim fetches once (`lastAuth`) and then keeps. Walking
+//! memcpy) and one short text out (`decision::decision_text`): ids of the Decision's envelope and
+//! of its auth, whose JSON texts the shim fetches once (`lastEnvelope`, `lastAuth`) and then keeps. Walking
 //! JS objects field by field from wasm (serde-wasm-bindgen) cost more than the decision itself, and
 //! so did passing a long JS string (wasm-bindgen copies it unit by unit); parsing the claims again
 //! on every decision cost a quarter of a cached one.
 
 use wasm_bindgen::prelude::*;
 
-use crate::decision::decision_text::{auth_text, decision_text};
+use crate::decision::decision_text::{auth_text, DecisionWriter};
 use crate::decision::request::DECISION_HEADERS;
 use crate::decision::wire;
 use crate::decision::{Decision, Guard, GuardOptions};
@@ -21,6 +21,7 @@ pub struct WasmGuard {
     inner: Guard,
     /// The auth of the last decision, for `lastAuth`.
     last_auth: Option<SharedAuth>,
+    writer: DecisionWriter,
 }
 
 
@@ -38,7 +39,7 @@ impl WasmGuard {
         let options: GuardOptions = serde_json::from_str(options_json).map_err(|e| {
             to_js(&[Diagnostic { path: "options".into(), message: format!("invalid createGuard options: {e}") }])
         })?;
-        Guard::new(options).map(|inner| WasmGuard { inner, last_auth: None }).map_err(|errors| to_js(&errors))
+        Guard::new(options).map(|inner| WasmGuard { inner, last_auth: None, writer: DecisionWriter::default() }).map_err(|errors| to_js(&errors))
     }
 
     pub fn warnings(&self) -> JsValue {
@@ -57,9 +58,15 @@ impl WasmGuard {
             Ok(input) => self.inner.decide_wire(&input),
             Err(decision) => decision,
         };
-        let text = decision_text(&decision);
+        let text = self.writer.text(&decision);
         self.last_auth = decision.auth;
         text
+    }
+
+    /// The envelope of the last decision, for an envelope id the shim has not seen yet.
+    #[wasm_bindgen(js_name = lastEnvelope)]
+    pub fn last_envelope(&self) -> String {
+        self.writer.last_envelope().to_owned()
     }
 
     /// The JSON text of the last decision's `auth` (`"null"` when it had none), for a serial the

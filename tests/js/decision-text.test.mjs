@@ -53,46 +53,78 @@ test("a cached session's auth is parsed once, shared by its decisions, and froze
   assert.deepEqual(Object.keys(first), ["action", "status", "headers", "reason", "rule", "auth"]);
 });
 
-test("the reader asks the core for a serial's auth once, and again only after forgetting it (1,024 kept)", () => {
-  const reader = new DecisionReader();
-  const asked = [];
-  const authOf = (serial) => () => {
-    asked.push(serial);
-    return JSON.stringify({ userId: `user_${serial}`, claims: { sub: `user_${serial}` } });
+/** A stand-in for the WasmGuard that wrote a text: its lastEnvelope / lastAuth, counted. */
+function source({ envelope = ENVELOPE, auth = (serial) => JSON.stringify({ userId: `user_${serial}` }) } = {}) {
+  const asked = { envelopes: [], auths: [] };
+  let last = { envelope: null, serial: null };
+  return {
+    asked,
+    text(envelopeId, serial) {
+      last = { envelope: envelopeId, serial };
+      return `${envelopeId}\n${serial ?? ""}`;
+    },
+    lastEnvelope() {
+      asked.envelopes.push(last.envelope);
+      return typeof envelope === "function" ? envelope(last.envelope) : envelope;
+    },
+    lastAuth() {
+      asked.auths.push(last.serial);
+      return auth(last.serial);
+    },
   };
-  const read = (serial) => reader.read(`${ENVELOPE}\n${serial}`, authOf(serial));
-  assert.equal(read(1).auth.userId, "user_1");
-  assert.equal(read(1).auth.userId, "user_1");
-  assert.deepEqual(asked, [1]);
-  for (let serial = 2; serial <= 1024; serial++) read(serial);
-  read(1);
-  assert.equal(asked.length, 1024, "1,024 serials kept");
-  read(1025); // the oldest (1) goes
-  read(1);
-  assert.deepEqual(asked.slice(-2), [1025, 1]);
+}
+
+test("the reader asks the core for an envelope or auth once, and again only after forgetting it", () => {
+  const reader = new DecisionReader();
+  const core = source({ envelope: (id) => ENVELOPE.replace('"authorized"', `"r${id}"`) });
+  const read = (id, serial) => reader.read(core.text(id, serial), core);
+  assert.deepEqual([read(0, 1).reason, read(0, 1).auth.userId], ["r0", "user_1"]);
+  assert.equal(read(1).reason, "r1");
+  assert.deepEqual([core.asked.envelopes, core.asked.auths], [[0, 1], [1]]);
+  // 1,024 auths kept; the 1,025th pushes out the oldest.
+  for (let serial = 2; serial <= 1024; serial++) read(0, serial);
+  read(0, 1);
+  assert.equal(core.asked.auths.length, 1024);
+  read(0, 1025);
+  read(0, 1);
+  assert.deepEqual(core.asked.auths.slice(-2), [1025, 1]);
+  // 256 envelopes kept, the same way.
+  for (let id = 2; id < 256; id++) read(id);
+  read(0);
+  assert.equal(core.asked.envelopes.length, 256);
+  read(256);
+  read(0);
+  assert.deepEqual(core.asked.envelopes.slice(-2), [256, 0]);
 });
 
 test("text that is not a decision reads as null (the guard answers 503), never as a partial decision", () => {
   const reader = new DecisionReader();
-  const good = () => JSON.stringify({ userId: "user_1" });
+  const good = source();
   assert.equal(reader.read(`${ENVELOPE}\n`, good).auth, null);
-  for (const [text, lastAuth] of [
+  const lastAuthSays = (text) => source({ auth: () => text });
+  for (const [text, core] of [
     [ENVELOPE, good], // no separator
     [null, good],
+    ["\n", good], // no envelope id
+    ["x\n", good],
+    ["1.5\n", good],
     ["null\n", good],
     ['{"action":1,"headers":{}}\n', good],
     ['{"action":"allow"}\n', good], // no headers
     ["[]\n", good],
     [`${ENVELOPE.slice(1)}\n`, good],
-    [`${ENVELOPE}\n7`, () => "not json"],
-    [`${ENVELOPE}\n8`, () => "null"],
-    [`${ENVELOPE}\n9`, () => '{"userId":1}'],
+    ["3\n", source({ envelope: "not json" })],
+    ["4\n", source({ envelope: '{"action":"allow"}' })],
+    [`${ENVELOPE}\n7`, lastAuthSays("not json")],
+    [`${ENVELOPE}\n8`, lastAuthSays("null")],
+    [`${ENVELOPE}\n9`, lastAuthSays('{"userId":1}')],
+    [`${ENVELOPE}\n-9`, good],
+    [`${ENVELOPE}\n9 `, good],
     [`${ENVELOPE}\n{"userId":`, good],
     [`${ENVELOPE}\n{"claims":{}}`, good],
   ]) {
-    assert.equal(reader.read(text, lastAuth), null, String(text));
+    assert.equal(reader.read(text, core), null, String(text));
   }
-  assert.throws(() => reader.read(`${ENVELOPE}\n10`, () => {
-    throw new Error("trap");
-  }), /trap/, "a trap in lastAuth reaches the guard, which discards the instance");
+  const trapping = { lastAuth() { throw new Error("trap"); } };
+  assert.throws(() => reader.read(`${ENVELOPE}\n10`, trapping), /trap/, "a trap in lastAuth reaches the guard, which discards the instance");
 });

@@ -10,7 +10,7 @@ import { createHmac } from "node:crypto";
 import { createGuard } from "edgeguard";
 import { DecisionReader } from "../../js/decision-text.js";
 import { engine } from "../../js/engine.js";
-import { decisionHeaders, toRequestRecord, utf8Length, wireRecord } from "../../js/guard-wire.js";
+import { decisionHeaders, isAlreadyNormal, normalisedUrl, toRequestRecord, utf8Length, wireRecord } from "../../js/guard-wire.js";
 import { generateSigningKey } from "../support/keys.mjs";
 import { sessionToken } from "../support/tokens.mjs";
 import { seededRandom } from "./attack-support.mjs";
@@ -50,7 +50,7 @@ const everything = { has: () => true };
 function unfilteredDecider(wanted = everything) {
   const wasm = new (engine().WasmGuard)(JSON.stringify(OPTIONS));
   const reader = new DecisionReader();
-  return (request, context) => reader.read(wasm.decide(wireRecord(toRequestRecord(request), context, wanted)), () => wasm.lastAuth());
+  return (request, context) => reader.read(wasm.decide(wireRecord(toRequestRecord(request), context, wanted)), wasm);
 }
 
 const caseOf = (name) => {
@@ -231,7 +231,7 @@ test("unreadable records are 400 bad-request; an engine answer that is not a dec
   const wasm = new (engine().WasmGuard)(JSON.stringify(OPTIONS));
   const reader = new DecisionReader();
   for (const junk of [new Uint8Array(0), new TextEncoder().encode("3:GET"), new Uint8Array([0xff, 0x00])]) {
-    assert.deepEqual(reader.read(wasm.decide(junk), () => wasm.lastAuth()).reason, "bad-request");
+    assert.deepEqual(reader.read(wasm.decide(junk), wasm).reason, "bad-request");
   }
   // Claims with a lone surrogate cross as U+FFFD, as they did through serde-wasm-bindgen.
   const odd = guard.decide({ method: "GET", url: `${ORIGIN}/admin`, headers: {} }, { now, claims: { ...admin.claims, note: "a\ud800" } });
@@ -245,4 +245,40 @@ test("a claim beyond 2^53 crosses as JSON.parse reads it (serde-wasm-bindgen ref
   const decision = guard.decide({ method: "GET", url: `${ORIGIN}/admin`, headers: { authorization: `Bearer ${token}` } }, { now });
   assert.deepEqual([decision.status, decision.reason], [200, "authorized"], JSON.stringify(decision));
   assert.equal(decision.auth.claims.big, 12345678901234567000);
+});
+
+test("a URL taken as already normal is exactly what the URL parser gives back (generated URLs, mutated)", () => {
+  const pick = (list) => list[rng.int(list.length)];
+  const SCHEMES = ["https://", "http://", "HTTPS://", "Http://", "ftp://", "https:/", "https:", "ws://", "https:\\\\"];
+  const LABELS = ["app", "example", "com", "a", "b1", "x-y", "-a", "a-", "xn--e1afmkfd", "xn--a", "XN--abc", "EXAMPLE", "0x7f", "1", "127", "09", "0", "localhost", "é", "a_b", "", "a%41", "[::1]", "a b"];
+  const PORTS = ["", "", "", ":", ":0", ":80", ":443", ":8080", ":0443", ":65535", ":65536", ":x"];
+  const UNITS = ["a", "Z", "0", "-", ".", "..", "_", "~", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=", ":", "@", "%", "%2e", "%2E", "%2f", "%zz",
+    "^", "|", "`", "{", "}", "[", "]", "<", ">", '"', " ", "\t", "\n", "\\", "é", "\u00a0", "\u2028", "\ud800", "😀", "/", "//", "?", "#", "\u0000", "\u007f"];
+  const text = (max) => Array.from({ length: rng.int(max) }, () => pick(UNITS)).join("");
+  const host = () => Array.from({ length: 1 + rng.int(3) }, () => pick(LABELS)).join(pick([".", ".", ".", "..", ""]));
+  const path = () => Array.from({ length: rng.int(4) }, () => `/${rng.int(3) ? pick(["admin", "api", "a.b", "x", ".", "..", ".x", "x."]) : text(4)}`).join("");
+  const generated = () => `${pick(SCHEMES)}${host()}${pick(PORTS)}${path()}${rng.int(3) ? "" : `?${text(6)}`}${rng.int(6) ? "" : `#${text(3)}`}`;
+  const mutated = (url) => {
+    const at = rng.int(url.length + 1);
+    return rng.int(2) ? url.slice(0, at) + pick(UNITS) + url.slice(at) : url.slice(0, at) + url.slice(at + 1);
+  };
+  const THROWS = Symbol("throws");
+  const outcome = (f) => {
+    try {
+      return f();
+    } catch {
+      return THROWS;
+    }
+  };
+  let fast = 0;
+  const base = ["https://app.example.com/admin/users", "https://a.b/c?d=e", "http://localhost/x/y/", "https://app.example.com/a..b/.x/x.?q=%zz/?"];
+  for (let i = 0; i < 30000; i++) {
+    let url = i % 2 ? generated() : pick(base);
+    for (let m = rng.int(4); m > 0; m--) url = mutated(url);
+    if (isAlreadyNormal(url)) fast++;
+    const expected = outcome(() => new URL(url).href);
+    assert.equal(outcome(() => normalisedUrl(url)), expected, `normalisedUrl(${JSON.stringify(url)})`);
+  }
+  // Both ways are exercised, or the comparison says little.
+  assert.ok(fast > 3000 && fast < 27000, `${fast} of 30,000 taken as already normal`);
 });
