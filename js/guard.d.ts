@@ -61,6 +61,7 @@ export interface Decision {
   headers: Record<string, string>;
   reason: string;
   rule: string | null;
+  /** Frozen all the way down: the decisions of one cached session token share this object. */
   auth: Auth | null;
   /** Per-request CSP nonce when the policy sets `csp`. */
   nonce?: string;
