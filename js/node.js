@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as glue from "../pkg/edgeguard_bg.js";
 import { registerInstantiator } from "./engine.js";
+import { rsaPublicOp } from "./node-rsa.js";
 
 let compiled = null;
 let previous = null;
@@ -20,6 +21,8 @@ registerInstantiator(() => {
   glue.__wbg_set_wasm(instance.exports);
   previous = instance;
   instance.exports.__wbindgen_start?.();
+  // RS256's modular exponentiation by OpenSSL (about twice the speed of the wasm arithmetic).
+  glue.setRsaPublicOp(rsaPublicOp);
   return glue;
 });
 

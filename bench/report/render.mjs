@@ -40,7 +40,7 @@ function decisionsSection(out, { decisions, versions }) {
     "The request: `GET https://app.example.com/admin/users` with `Authorization: Bearer <session token>` (RS256, RSA-2048, e = 65537, signed up front with node:crypto; `metadata.role` = `\"admin\"`).",
     "Every path returns allow for it (checked before timing).",
     "",
-    `- **edgeguard**: \`guard.decide(request)\` of \`createGuard({ policy, jwtKey })\` — verifies the token itself, matches the route, evaluates the policy; synchronous.`,
+    `- **edgeguard**: \`guard.decide(request)\` of \`createGuard({ policy, jwtKey })\` from the Node entry — verifies the token itself (RS256's exponentiation by OpenSSL through \`crypto.publicDecrypt\`, everything else in the core), matches the route, evaluates the policy; synchronous. The edge entry's figure (the core's own wasm arithmetic) is a reference row below.`,
     `- **Clerk**: \`verifyToken(token, { jwtKey })\` of @clerk/backend ${versions?.["@clerk/backend"] ?? ""} + \`createRouteMatcher\` of @clerk/nextjs ${versions?.["@clerk/nextjs"] ?? ""} (CommonJS build) + \`sessionClaims.metadata.role === "admin"\`. verifyToken is async (WebCrypto; it also imports the key on every call): **awaited one call at a time**.`,
     `- **jose**: \`jwtVerify\` of jose ${versions?.jose ?? ""} (key imported once with \`importSPKI\`) + the same matchers and role check; async, awaited one at a time.`,
     "",
@@ -57,13 +57,15 @@ function decisionsSection(out, { decisions, versions }) {
   out.push(table(["path", "cold median", "cold p99", "cold × Clerk", "warm median", "warm p99", "warm × Clerk"], rows), "");
   const v = decisions.cold["edgeguard-verifyToken"];
   const o = decisions.cold["node-crypto-verify"];
+  const w = decisions.cold["edgeguard-wasm-arithmetic"];
   out.push(
     "Where a cold decision's time goes (reference rows, same run, same cold tokens):",
     "",
     table(["part", "median", "p99"], [
-      ["edgeguard `verifyToken` alone (wasm RS256 + claims; no route, no policy)", us(v.median), us(v.p99)],
+      ["edgeguard `verifyToken` alone (RS256 with OpenSSL's exponentiation, as the Node entry runs it, + claims; no route, no policy)", us(v.median), us(v.p99)],
       ["node:crypto `verify` RSA-SHA256 alone (OpenSSL, native; signature only)", us(o.median), us(o.p99)],
       ["edgeguard decision minus its verifyToken (request record, route, policy, cache insert)", us(decisions.cold.edgeguard.median - v.median), "–"],
+      ...(w ? [[`edgeguard \`guard.decide\` with the core's wasm RS256 arithmetic (as the edge entry runs it; ${ratio(w.median / decisions.cold.clerk.median)} Clerk)`, us(w.median), us(w.p99)]] : []),
     ]),
     "",
     `Timer overhead around an empty call: ${us(decisions.timerOverheadUs)} (included in every figure). edgeguard outcomes seen: ${decisions.edgeguardOutcomes.join(", ")}.`,

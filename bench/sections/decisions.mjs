@@ -3,6 +3,8 @@
 // edgeguard's guard.decide is synchronous; Clerk's verifyToken and jose's jwtVerify are async
 // (WebCrypto) and are awaited one at a time.
 import { createPublicKey, verify as cryptoVerify } from "node:crypto";
+import * as glue from "../../pkg/edgeguard_bg.js";
+import { rsaPublicOp } from "../../js/node-rsa.js";
 import { interleave, timerOverhead } from "../lib/timing.mjs";
 import { summarize } from "../lib/stats.mjs";
 import { clerkDecider, decisionRequest, joseDecider, POLICY } from "../lib/scenario.mjs";
@@ -16,7 +18,7 @@ export async function runDecisions({ pool, refs, config, log }) {
   const joseDecide = await joseDecider({ ...refs, jwtKey: pool.jwtKey });
 
   const { warmupCalls, cold, warm } = config.decisions;
-  const needed = warmupCalls + 2 * cold.passes * cold.perPass + WARM_TOKENS;
+  const needed = warmupCalls + 4 * cold.passes * cold.perPass + WARM_TOKENS;
   if (pool.tokens.length < needed) throw new Error(`token pool too small: ${pool.tokens.length} < ${needed}`);
   let next = 0;
   const take = (count) => pool.tokens.slice(next, (next += count)).map((token) => decisionRequest(token));
@@ -25,6 +27,7 @@ export async function runDecisions({ pool, refs, config, log }) {
   const warmRequests = take(WARM_TOKENS);
   // Its own never-seen tokens: whatever verifyToken might cache cannot reach the guard's requests.
   const verifyOnlyTokens = pool.tokens.slice(next, (next += cold.passes * cold.perPass));
+  const wasmArithmeticRequests = take(cold.passes * cold.perPass);
 
   const bearerOf = (request) => request.headers.get("authorization").slice(7);
   const edgeguardAction = (request) => guard.decide(request);
@@ -42,6 +45,11 @@ export async function runDecisions({ pool, refs, config, log }) {
       input: (pass, i) => verifyOnlyTokens[pass * cold.perPass + i] },
     { name: "node-crypto-verify", call: opensslVerify(publicKey), async: false,
       input: (pass, i) => bearerOf(coldRequests[pass * cold.perPass + i]) },
+    // The same decision with the core's own wasm RS256 arithmetic, as the edge entry runs it (the
+    // Node entry hands the exponentiation to OpenSSL): the host operation is taken away for the
+    // call and given back after it (two calls into wasm, well under a microsecond).
+    { name: "edgeguard-wasm-arithmetic", call: wasmArithmetic(guard), async: false,
+      input: (pass, i) => wasmArithmeticRequests[pass * cold.perPass + i] },
   ];
   if (!verifyToken(bearerOf(warmupRequests[0]), { jwtKey: pool.jwtKey }).ok) throw new Error("edgeguard verifyToken rejects the benchmark token");
 
@@ -62,7 +70,7 @@ export async function runDecisions({ pool, refs, config, log }) {
     for (const request of warmupRequests) await variant.call(request);
   }
   for (const reference of references) {
-    for (const request of warmupRequests) reference.call(bearerOf(request));
+    for (const request of warmupRequests) reference.call(reference.name === "edgeguard-wasm-arithmetic" ? request : bearerOf(request));
   }
 
   log(`decisions: cold, ${cold.passes} interleaved passes × ${cold.perPass} never-seen tokens per path`);
@@ -87,6 +95,17 @@ export async function runDecisions({ pool, refs, config, log }) {
     timerOverheadUs: timerOverhead(),
     cold: mapValues(coldSamples, summarize),
     warm: mapValues(warmSamples, summarize),
+  };
+}
+
+function wasmArithmetic(guard) {
+  return (request) => {
+    glue.setRsaPublicOp(null);
+    try {
+      return guard.decide(request);
+    } finally {
+      glue.setRsaPublicOp(rsaPublicOp);
+    }
   };
 }
 

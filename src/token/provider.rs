@@ -34,8 +34,14 @@ impl Rs256Verifier {
     }
 
     /// `message` is the JWS signing input (`header.payload`), `signature` the decoded third segment.
+    /// The exponentiation is the host's when one is installed ([`super::set_rsa_public_op`]).
     pub fn verify_signature(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.key.verify_pkcs1v15_sha256(message, signature)
+        match super::public_op::rsa_public_op() {
+            Some(op) => self.key.verify_pkcs1v15_sha256_by(message, signature, |s| {
+                op(self.key.modulus_be(), self.key.exponent(), s)
+            }),
+            None => self.key.verify_pkcs1v15_sha256(message, signature),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! wasm-bindgen surface only: records in, records out, errors as data. One file per JS-visible concept.
 mod route;
+mod rsa_public_op;
 mod token;
 mod webhook;
 mod guard;

@@ -140,14 +140,50 @@ impl RsaPublicKey {
 
     /// `message` is the JWS signing input; it is hashed with SHA-256 here.
     pub fn verify_pkcs1v15_sha256(&self, message: &[u8], signature: &[u8]) -> bool {
-        let Some(decrypted) = self.rsavp1_with::<FastDot>(signature) else {
+        match self.rsavp1_with::<FastDot>(signature) {
+            Some(decrypted) => self.is_encoded_sha256(message, &decrypted),
+            None => false,
+        }
+    }
+
+    /// [`Self::verify_pkcs1v15_sha256`] with RSAVP1's exponentiation done by `public_op`: given
+    /// the signature `s` (already checked here to be k bytes and `s < n`), it returns `s^e mod n`
+    /// as k big-endian bytes, or `None`. Everything else (the range check, the encoding compared
+    /// whole) stays here, so a `public_op` can only be wrong about arithmetic, and anything it
+    /// returns that is not the one acceptable block is a rejection.
+    pub fn verify_pkcs1v15_sha256_by(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+        public_op: impl FnOnce(&[u8]) -> Option<Vec<u8>>,
+    ) -> bool {
+        if !self.is_in_range(signature) {
             return false;
-        };
-        let Some(expected) = encode_pkcs1v15_sha256(&Sha256::digest(message), self.modulus_len())
-        else {
-            return false;
-        };
-        decrypted == expected
+        }
+        match public_op(signature) {
+            Some(decrypted) => self.is_encoded_sha256(message, &decrypted),
+            None => false,
+        }
+    }
+
+    /// The modulus, big-endian, without leading zeros.
+    pub fn modulus_be(&self) -> &[u8] {
+        &self.modulus_be
+    }
+
+    pub fn exponent(&self) -> u32 {
+        self.exponent
+    }
+
+    /// RSAVP1's input check: exactly k bytes and, as a number, below n.
+    fn is_in_range(&self, signature: &[u8]) -> bool {
+        // Equal-length big-endian byte strings compare like the numbers they encode.
+        signature.len() == self.modulus_be.len() && signature < self.modulus_be.as_slice()
+    }
+
+    fn is_encoded_sha256(&self, message: &[u8], decrypted: &[u8]) -> bool {
+        encode_pkcs1v15_sha256(&Sha256::digest(message), self.modulus_len())
+            .is_some_and(|expected| decrypted == expected.as_slice())
     }
 
     /// RSAVP1 (RFC 8017 §5.2.2): `s^e mod n` as k big-endian bytes; `None` unless the
@@ -170,8 +206,7 @@ impl RsaPublicKey {
     }
 
     fn rsavp1_with<D: ColumnDot>(&self, signature: &[u8]) -> Option<Vec<u8>> {
-        // Equal-length big-endian byte strings compare like the numbers they encode.
-        if signature.len() != self.modulus_be.len() || signature >= self.modulus_be.as_slice() {
+        if !self.is_in_range(signature) {
             return None;
         }
         let base = limbs::from_be_bytes(signature, self.modulus.limbs().len())?;
