@@ -5,6 +5,7 @@ import { Session } from "node:inspector/promises";
 import { compileWasm, instantiateAsEdge, loadJs } from "./engine-probe.mjs";
 import { ROUTE_PATTERNS, routePaths } from "./route-corpus.mjs";
 import { decisionRequest, POLICY } from "./scenario.mjs";
+import { rsaPublicOp } from "../../js/node-rsa.js";
 
 export const STAGES = [
   ["JS: request → record (toRequestRecord, wireRecord)", /^toRequestRecord$|^headerPairs$|^wireRecord$/],
@@ -14,7 +15,8 @@ export const STAGES = [
   ["… route matching (RouteMatcher, regex_lite)", /RouteMatcher::/],
   ["… token cache lookup/insert (TokenCache::verify)", /TokenCache::verify/],
   ["… … SHA-256 of the token (the cache key)", /^sha2::/],
-  ["… … RS256 signature check", /rs256|Rs256|verify_pkcs1v15|montgomery/i],
+  ["… … RS256 signature check", /rs256|Rs256|verify_pkcs1v15|montgomery|^rsaPublicOp$/i],
+  ["… … … its exponentiation by OpenSSL (publicDecrypt, as the Node entry)", /^rsaPublicOp$/],
   ["… session → Auth (auth_from_claims)", /auth_from_claims/],
   ["wasm: writing the Decision's text (decision_text)", /decision_text::decision_text|Serialize for edgeguard::decision/],
   ["wasm: the auth's JSON text, once per session token (lastAuth)", /WasmGuard::last_auth/],
@@ -31,6 +33,8 @@ async function api(module) {
   engineReady ??= (async () => {
     const js = await loadJs(module.glue);
     instantiateAsEdge(js, compileWasm(module.wasm).module);
+    // As js/node.js does: the measured decisions run under Node, with OpenSSL's exponentiation.
+    js.glue.setRsaPublicOp(rsaPublicOp);
     return js.core;
   })();
   return engineReady;
