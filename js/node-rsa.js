@@ -16,7 +16,18 @@ function exponentBytes(exponent) {
   return Uint8Array.from(bytes);
 }
 
+// The key of the last call, compared byte for byte: one key per deployment is the usual case, and
+// naming it by its base64url text cost a microsecond a call.
+let last = null;
+
 function keyFor(modulus, exponent) {
+  if (last && last.exponent === exponent && Buffer.compare(last.modulus, modulus) === 0) return last.key;
+  const key = keyByText(modulus, exponent);
+  last = { modulus: Buffer.from(modulus), exponent, key };
+  return key;
+}
+
+function keyByText(modulus, exponent) {
   const id = `${exponent}.${base64url(modulus)}`;
   let key = keys.get(id);
   if (!key) {

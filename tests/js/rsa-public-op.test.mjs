@@ -54,6 +54,18 @@ test("OpenSSL's s^e mod n = BigInt's, for edge and random s, moduli of 2048..409
   }
 });
 
+test("keys taken in turn, and one modulus under two exponents, each get their own answer", () => {
+  const moduli = [0, 1].map(() => toBig(Buffer.from(generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" }).n, "base64url")));
+  // Consecutive calls with the same modulus and another exponent, and with another modulus and the same exponent.
+  const schedule = [[0, 65537], [0, 3], [0, 65537], [1, 65537], [1, 3], [0, 3], [1, 3], [0, 65537], [1, 65537]];
+  for (const [i, [which, exponent]] of schedule.entries()) {
+    const n = moduli[which];
+    const s = toBig(randomBytes(256)) % n;
+    const got = Buffer.from(rsaPublicOp(toBytes(n, 256), exponent, toBytes(s, 256))).toString("hex");
+    assert.equal(got, toBytes(modPow(s, BigInt(exponent), n), 256).toString("hex"), `call ${i}`);
+  }
+});
+
 test("every verdict of the token attack corpus is the same with OpenSSL's operation and with the wasm arithmetic", () => {
   const cases = [
     { name: "genuine", token: genuine(keys, now) },
