@@ -52,7 +52,7 @@ pub fn read_input(bytes: &[u8]) -> Result<WireInput<'_>, Decision> {
 }
 
 fn parse(bytes: &[u8]) -> Option<WireInput<'_>> {
-    let mut reader = Reader { rest: std::str::from_utf8(bytes).ok()? };
+    let mut reader = Reader { rest: std::str::from_utf8(bytes).ok()?, all_ascii: bytes.is_ascii() };
     let method = reader.item()?;
     let url = reader.item()?;
     let count: usize = reader.number()?;
@@ -97,6 +97,8 @@ fn read_claims(json: &str) -> Option<Map<String, Value>> {
 
 struct Reader<'a> {
     rest: &'a str,
+    /// The whole record is ASCII (the usual case): an item's UTF-16 units are its bytes.
+    all_ascii: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -116,7 +118,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         let after = self.rest.get(digits + 1..)?;
-        let len = byte_len_of_units(after, units)?;
+        let len = if self.all_ascii { units } else { byte_len_of_units(after, units)? };
         let (item, rest) = (after.get(..len)?, after.get(len..)?);
         self.rest = rest;
         Some(item)
