@@ -102,9 +102,9 @@ pub struct CacheStats {
 
 /// Per-entry bookkeeping (hash, index, slot, header) on top of the token-proportional part.
 const ENTRY_OVERHEAD: usize = 256;
-/// The token's own copy, plus a parsed claims map (a few times its JSON text; the token is ≥ 4/3
-/// of that text).
-const BYTES_PER_TOKEN_BYTE: usize = 4;
+/// The token's own copy, a parsed claims map (a few times its JSON text; the token is ≥ 4/3 of
+/// that text), and the `Auth` built from it on the first hit, which holds a copy of the claims.
+const BYTES_PER_TOKEN_BYTE: usize = 7;
 
 impl TokenCache {
     pub fn new(limits: CacheLimits) -> TokenCache {
