@@ -142,8 +142,8 @@ export class Guard {
     let result;
     try {
       const handle = this.#live();
-      const text = handle.wasm[verb](wire);
-      result = verb === "explain" ? readExplained(text) : handle.reader.read(text, handle.wasm);
+      const answer = handle.wasm[verb](wire);
+      result = verb === "explain" ? readExplained(answer) : handle.reader.readCode(answer, handle.wasm);
     } catch (error) {
       discardEngine(error);
       return this.#unavailable();

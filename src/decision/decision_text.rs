@@ -13,6 +13,10 @@
 //!
 //! JSON text never holds a raw line feed (it is escaped in strings), so the first `\n` splits; a
 //! part is JSON text exactly when it starts with `{`.
+//!
+//! The usual decision (an envelope id below 2^21, no auth or an auth serial below 2^32) crosses
+//! as one number instead ([`DecisionWriter::write`]): `envelope id × 2^32 + serial` (0: no auth),
+//! exact in an f64. Anything else crosses as the text above.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -44,15 +48,111 @@ pub struct DecisionWriter {
     next_id: u64,
     /// The last envelope written, for `lastEnvelope`.
     envelope: String,
+    /// The fields and id of `envelope` when it has an id: the next decision with the same fields
+    /// (the usual run of requests) gets the id without the text being written and looked up again.
+    last: Option<(EnvelopeFields, u64)>,
+}
+
+/// A decision's envelope as fields (everything the envelope text holds except a nonce).
+struct EnvelopeFields {
+    action: Action,
+    status: u16,
+    location: Option<String>,
+    headers: std::collections::BTreeMap<String, String>,
+    reason: String,
+    rule: Option<String>,
+}
+
+impl EnvelopeFields {
+    fn of(decision: &Decision) -> EnvelopeFields {
+        EnvelopeFields {
+            action: decision.action,
+            status: decision.status,
+            location: decision.location.clone(),
+            headers: decision.headers.clone(),
+            reason: decision.reason.clone(),
+            rule: decision.rule.clone(),
+        }
+    }
+
+    fn matches(&self, decision: &Decision) -> bool {
+        decision.nonce.is_none()
+            && self.action == decision.action
+            && self.status == decision.status
+            && self.reason == decision.reason
+            && self.rule == decision.rule
+            && self.location == decision.location
+            && self.headers == decision.headers
+    }
+}
+
+/// What [`DecisionWriter::write`] gives: the number form, or the text form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    Code(f64),
+    Text(String),
+}
+
+const CODE_ENVELOPE_IDS: u64 = 1 << 21;
+const CODE_SERIALS: u64 = 1 << 32;
+
+/// The envelope of a decision: an id, or (with a nonce) the text in `DecisionWriter::envelope`.
+enum EnvelopePart {
+    Id(u64),
+    Text,
 }
 
 impl DecisionWriter {
+    /// The decision's text (see the module documentation).
     pub fn text(&mut self, decision: &Decision) -> String {
+        let envelope = self.envelope_part(decision);
+        self.text_of(envelope, decision)
+    }
+
+    /// The decision as one number when it can be, else as its text.
+    pub fn write(&mut self, decision: &Decision) -> Written {
+        let envelope = self.envelope_part(decision);
+        if let EnvelopePart::Id(id) = envelope {
+            let serial = match &decision.auth {
+                None => Some(0),
+                Some(auth) => auth.serial().filter(|&serial| serial < CODE_SERIALS),
+            };
+            if let Some(serial) = serial.filter(|_| id < CODE_ENVELOPE_IDS) {
+                // Both below 2^53 together: exact in an f64.
+                return Written::Code((id * CODE_SERIALS + serial) as f64);
+            }
+        }
+        Written::Text(self.text_of(envelope, decision))
+    }
+
+    fn text_of(&self, envelope: EnvelopePart, decision: &Decision) -> String {
+        let mut out = String::with_capacity(32);
+        match envelope {
+            EnvelopePart::Id(id) => out.push_str(&id.to_string()),
+            EnvelopePart::Text => out.push_str(&self.envelope),
+        }
+        out.push('\n');
+        if let Some(auth) = &decision.auth {
+            push_auth_part(&mut out, auth);
+        }
+        out
+    }
+
+    fn envelope_part(&mut self, decision: &Decision) -> EnvelopePart {
+        match &self.last {
+            Some((fields, id)) if fields.matches(decision) => EnvelopePart::Id(*id),
+            _ => self.write_new(decision),
+        }
+    }
+
+    /// The envelope of a decision unlike the last one: written, then named by an id unless it has
+    /// a nonce.
+    fn write_new(&mut self, decision: &Decision) -> EnvelopePart {
         self.envelope.clear();
         write_envelope(&mut self.envelope, decision);
-        let mut out = String::with_capacity(32);
+        self.last = None;
         if decision.nonce.is_some() {
-            out.push_str(&self.envelope);
+            EnvelopePart::Text
         } else {
             let key = fingerprint(self.envelope.as_bytes(), 0);
             let id = match self.ids.get(&key) {
@@ -67,13 +167,9 @@ impl DecisionWriter {
                     id
                 }
             };
-            out.push_str(&id.to_string());
+            self.last = Some((EnvelopeFields::of(decision), id));
+            EnvelopePart::Id(id)
         }
-        out.push('\n');
-        if let Some(auth) = &decision.auth {
-            push_auth_part(&mut out, auth);
-        }
-        out
     }
 
     /// The envelope of the last decision written.
@@ -252,6 +348,72 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn ids_and_last_envelope_follow_any_sequence_of_decisions() {
+        // Whatever the order (repeats, alternations, a nonce in between), an id always names the
+        // envelope text it was first given for, and lastEnvelope is the envelope just decided.
+        let base = |reason: &str| Decision::deny(403, reason, Some("admin")).with_header("X-Frame-Options", "DENY".into());
+        let mut kinds = vec![base("a"), base("b"), base("a").with_header("X", "1".into()), Decision::allow("public", None, None)];
+        let mut located = Decision::redirect("https://x/sign-in".into(), "signed-out", Some("admin"));
+        located.status = 307;
+        kinds.push(located);
+        let mut with_nonce = base("a");
+        with_nonce.nonce = Some("n1".into());
+        kinds.push(with_nonce);
+        let mut writer = DecisionWriter::default();
+        let mut named: std::collections::HashMap<String, Value> = std::collections::HashMap::new();
+        let mut next = crate::test_rng::xorshift32(5);
+        for step in 0..2_000 {
+            let decision = &kinds[below(&mut next, kinds.len())];
+            let text = writer.text(decision);
+            let (part, _) = text.split_once('\n').expect("two parts");
+            let envelope: Value = serde_json::from_str(writer.last_envelope()).expect("JSON");
+            assert_eq!(envelope, expected_envelope(decision), "step {step}: lastEnvelope");
+            if decision.nonce.is_some() {
+                assert!(part.starts_with('{'), "step {step}: a nonce's envelope crosses as text");
+                continue;
+            }
+            let known = named.entry(part.to_string()).or_insert_with(|| envelope.clone());
+            assert_eq!(*known, envelope, "step {step}: id {part} names two envelopes");
+        }
+    }
+
+    #[test]
+    fn the_number_form_says_what_the_text_says() {
+        let mut writer = DecisionWriter::default();
+        let mut twin = DecisionWriter::default();
+        let shared = SharedAuth::shared(auth("user_1"));
+        let serial = shared.serial().expect("shared") as f64;
+        let allow = Decision::allow("authorized", Some("admin"), Some(shared.clone()));
+        let deny = Decision::deny(404, "no-rule", None);
+        let mut with_nonce = deny.clone();
+        with_nonce.nonce = Some("n".into());
+        let unshared = Decision::allow("authorized", Some("admin"), Some(SharedAuth::unshared(auth("user_2"))));
+        for (decision, expected) in [
+            (&allow, Some(serial)),
+            (&deny, Some(f64::from(1u32) * 4_294_967_296.0)),
+            (&allow, Some(serial)),
+            (&with_nonce, None),
+            (&unshared, None),
+        ] {
+            let written = writer.write(decision);
+            let text = twin.text(decision);
+            match (written, expected) {
+                (Written::Code(code), Some(expected)) => {
+                    assert_eq!(code, expected);
+                    let (id, part) = text.split_once('\n').expect("two parts");
+                    assert_eq!(id.parse::<f64>().ok(), Some((code / 4_294_967_296.0).floor()));
+                    assert_eq!(part.parse::<f64>().unwrap_or(0.0), code % 4_294_967_296.0);
+                }
+                (Written::Text(written), None) => assert_eq!(written, text),
+                (written, expected) => panic!("{written:?} where {expected:?} was expected"),
+            }
+        }
+        // Past the number range the text form is used.
+        writer.next_id = CODE_ENVELOPE_IDS;
+        assert!(matches!(writer.write(&Decision::deny(400, "bad-request", None)), Written::Text(text) if text == format!("{CODE_ENVELOPE_IDS}\n")));
     }
 
     #[test]

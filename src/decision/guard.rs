@@ -15,7 +15,7 @@ use super::wire::WireInput;
 use super::{DecideContext, Trace};
 use crate::policy::eval::first_unmet;
 use crate::policy::{read_policy, Access, DefaultAction, Diagnostic, Policy, Requirements};
-use crate::route::{canonicalize_path, next_url_pathname, PreparedPath};
+use crate::route::{canonicalize_path_cow, next_url_pathname, PreparedPath};
 use crate::token::{CacheLimits, KeySet, TokenCache, VerifyOptions};
 use crate::webhook::{check_replay, verify_webhook, MemoryReplayStore, WebhookOptions, WebhookSecret, DEFAULT_TOLERANCE_SECONDS};
 
@@ -209,7 +209,7 @@ impl Guard {
         };
         // What Clerk's matcher sees (`req.nextUrl.pathname`) and what Next.js routes.
         let seen = next_url_pathname(url.pathname);
-        let canonical = match canonicalize_path(&seen) {
+        let canonical = match canonicalize_path_cow(&seen) {
             Ok(path) => path,
             Err(error) => {
                 trace.note(|| format!("path {}: {}", url.pathname, error.message));

@@ -37,10 +37,15 @@ impl std::error::Error for PathError {}
 
 /// The canonical form of `pathname`, or why it is refused.
 pub fn canonicalize_path(pathname: &str) -> Result<String, PathError> {
+    canonicalize_path_cow(pathname).map(std::borrow::Cow::into_owned)
+}
+
+/// [`canonicalize_path`], borrowing the path itself when it is canonical already.
+pub fn canonicalize_path_cow(pathname: &str) -> Result<std::borrow::Cow<'_, str>, PathError> {
     if is_already_canonical(pathname) {
-        return Ok(pathname.to_owned());
+        return Ok(std::borrow::Cow::Borrowed(pathname));
     }
-    canonicalize_in_full(pathname)
+    canonicalize_in_full(pathname).map(std::borrow::Cow::Owned)
 }
 
 /// The usual path, answered without decoding it: printable ASCII without `%` or `\`, no empty

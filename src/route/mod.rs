@@ -21,6 +21,6 @@ mod path_to_regexp;
 mod repetition_limit;
 pub mod pattern;
 
-pub use canonical::{canonicalize_path, PathError};
+pub use canonical::{canonicalize_path, canonicalize_path_cow, PathError};
 pub use next_url::next_url_pathname;
 pub use pattern::{compile_pattern, MalformedPath, PatternError, PreparedPath, RouteMatcher};

@@ -9,7 +9,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::decision::decision_text::{auth_text, DecisionWriter};
+use crate::decision::decision_text::{auth_text, DecisionWriter, Written};
 use crate::decision::request::DECISION_HEADERS;
 use crate::decision::wire;
 use crate::decision::{Decision, Guard, GuardOptions};
@@ -22,6 +22,8 @@ pub struct WasmGuard {
     /// The auth of the last decision, for `lastAuth`.
     last_auth: Option<SharedAuth>,
     writer: DecisionWriter,
+    /// The text of the last decision that did not fit the number form, for `lastText`.
+    last_text: String,
 }
 
 
@@ -39,7 +41,7 @@ impl WasmGuard {
         let options: GuardOptions = serde_json::from_str(options_json).map_err(|e| {
             to_js(&[Diagnostic { path: "options".into(), message: format!("invalid createGuard options: {e}") }])
         })?;
-        Guard::new(options).map(|inner| WasmGuard { inner, last_auth: None, writer: DecisionWriter::default() }).map_err(|errors| to_js(&errors))
+        Guard::new(options).map(|inner| WasmGuard { inner, last_auth: None, writer: DecisionWriter::default(), last_text: String::new() }).map_err(|errors| to_js(&errors))
     }
 
     pub fn warnings(&self) -> JsValue {
@@ -52,15 +54,28 @@ impl WasmGuard {
         self.inner.policy().routes.iter().filter(|r| r.log).map(|r| r.name.clone()).collect()
     }
 
-    /// `input`: the wire record (see `wire`). Returns the Decision's text (see `decision_text`).
-    pub fn decide(&mut self, input: &[u8]) -> String {
+    /// `input`: the wire record (see `wire`). Returns the Decision as a number ≥ 0 (envelope id and
+    /// auth serial, see `decision_text`), or -1 when it crossed as text: then `lastText()` has it.
+    pub fn decide(&mut self, input: &[u8]) -> f64 {
         let decision = match wire::read_input(input) {
             Ok(input) => self.inner.decide_wire(&input),
             Err(decision) => decision,
         };
-        let text = self.writer.text(&decision);
+        let written = self.writer.write(&decision);
         self.last_auth = decision.auth;
-        text
+        match written {
+            Written::Code(code) => code,
+            Written::Text(text) => {
+                self.last_text = text;
+                -1.0
+            }
+        }
+    }
+
+    /// The text of the last decision that `decide` answered with -1.
+    #[wasm_bindgen(js_name = lastText)]
+    pub fn last_text(&self) -> String {
+        self.last_text.clone()
     }
 
     /// The envelope of the last decision, for an envelope id the shim has not seen yet.

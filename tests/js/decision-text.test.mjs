@@ -97,6 +97,25 @@ test("the reader asks the core for an envelope or auth once, and again only afte
   assert.deepEqual(core.asked.envelopes.slice(-2), [256, 0]);
 });
 
+test("the number form: envelope id × 2^32 + auth serial; -1 means the text; anything else is no decision", () => {
+  const reader = new DecisionReader();
+  const core = source({ envelope: (id) => ENVELOPE.replace('"authorized"', `"r${id}"`) });
+  const read = (id, serial) => {
+    core.text(id, serial); // what lastEnvelope / lastAuth answer for
+    return reader.readCode(id * 2 ** 32 + (serial ?? 0), core);
+  };
+  assert.deepEqual([read(3, 7).reason, read(3, 7).auth.userId], ["r3", "user_7"]);
+  assert.equal(read(2 ** 21 - 1).auth, null);
+  assert.equal(read(2 ** 21 - 1).reason, `r${2 ** 21 - 1}`);
+  assert.equal(read(0, 2 ** 32 - 1).auth.userId, `user_${2 ** 32 - 1}`);
+  // The text and number forms share what they keep: id 3 and serial 7 are not asked for again.
+  assert.equal(reader.read("3\n7", core).auth.userId, "user_7");
+  assert.deepEqual([core.asked.envelopes.filter((id) => id === 3).length, core.asked.auths.filter((s) => s === 7).length], [1, 1]);
+  const texts = { lastText: () => `${ENVELOPE}\n`, lastEnvelope: () => ENVELOPE, lastAuth: () => "{}" };
+  assert.equal(reader.readCode(-1, texts).reason, "authorized");
+  for (const junk of [-2, 0.5, NaN, Infinity, 2 ** 53, "0", null, undefined]) assert.equal(reader.readCode(junk, texts), null, String(junk));
+});
+
 test("text that is not a decision reads as null (the guard answers 503), never as a partial decision", () => {
   const reader = new DecisionReader();
   const good = source();

@@ -50,7 +50,7 @@ const everything = { has: () => true };
 function unfilteredDecider(wanted = everything) {
   const wasm = new (engine().WasmGuard)(JSON.stringify(OPTIONS));
   const reader = new DecisionReader();
-  return (request, context) => reader.read(wasm.decide(wireRecord(toRequestRecord(request), context, wanted)), wasm);
+  return (request, context) => reader.readCode(wasm.decide(wireRecord(toRequestRecord(request), context, wanted)), wasm);
 }
 
 const caseOf = (name) => {
@@ -231,7 +231,7 @@ test("unreadable records are 400 bad-request; an engine answer that is not a dec
   const wasm = new (engine().WasmGuard)(JSON.stringify(OPTIONS));
   const reader = new DecisionReader();
   for (const junk of [new Uint8Array(0), new TextEncoder().encode("3:GET"), new Uint8Array([0xff, 0x00])]) {
-    assert.deepEqual(reader.read(wasm.decide(junk), wasm).reason, "bad-request");
+    assert.deepEqual(reader.readCode(wasm.decide(junk), wasm).reason, "bad-request");
   }
   // Claims with a lone surrogate cross as U+FFFD, as they did through serde-wasm-bindgen.
   const odd = guard.decide({ method: "GET", url: `${ORIGIN}/admin`, headers: {} }, { now, claims: { ...admin.claims, note: "a\ud800" } });
