@@ -1,5 +1,5 @@
 //! JS `setRsaPublicOp(op)`: the Node entry hands in OpenSSL's raw RSA public operation
-//! (`crypto.publicDecrypt` without padding), about twice as fast as the core's wasm arithmetic.
+//! (`crypto.publicDecrypt` without padding), faster than the core's wasm arithmetic (BENCHMARKS.md).
 //! `op(modulus: Uint8Array, exponent: number, signature: Uint8Array)` returns `s^e mod n` as a
 //! Uint8Array; a throw or anything else is a failed signature (see `token::public_op`).
 
