@@ -1,19 +1,42 @@
 //! `Guard::decide` on arbitrary requests (method, URL, headers, Clerk claims, body): always one of
 //! the contract's shapes — allow → 200, redirect → 307 with an absolute location, deny → 4xx/503,
 //! with a non-empty reason — and never an allow of a protected rule without a session.
+//!
+//! Two differentials ride along. The same request written as the JS shim's wire record and read
+//! in place (`wire::read_input` + `Guard::decide_wire`, on a twin guard that sees the same
+//! sequence) decides the same. The decision's envelope as `DecisionWriter` writes it by hand is the
+//! JSON serde writes.
 #![no_main]
 
 use std::sync::Mutex;
 use std::sync::OnceLock;
 
-use edgeguard::decision::{Action, DecideContext, Guard, GuardOptions, RequestRecord};
+use edgeguard::decision::decision_text::DecisionWriter;
+use edgeguard::decision::wire::read_input;
+use edgeguard::decision::{Action, DecideContext, Decision, Guard, GuardOptions, RequestRecord};
 use edgeguard_fuzz::{fields, text, within_budget, JWT_KEY_PEM, NOW_MS};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
 fn guard() -> &'static Mutex<Guard> {
     static GUARD: OnceLock<Mutex<Guard>> = OnceLock::new();
-    GUARD.get_or_init(|| {
+    GUARD.get_or_init(new_guard)
+}
+
+/// The guard that decides the wire records: its own token cache and replay store, fed the same
+/// requests in the same order.
+fn twin() -> &'static Mutex<Guard> {
+    static TWIN: OnceLock<Mutex<Guard>> = OnceLock::new();
+    TWIN.get_or_init(new_guard)
+}
+
+fn writer() -> &'static Mutex<DecisionWriter> {
+    static WRITER: OnceLock<Mutex<DecisionWriter>> = OnceLock::new();
+    WRITER.get_or_init(|| Mutex::new(DecisionWriter::default()))
+}
+
+fn new_guard() -> Mutex<Guard> {
+    {
         let options: GuardOptions = serde_json::from_value(json!({
             "policy": {
                 "version": 1,
@@ -37,12 +60,12 @@ fn guard() -> &'static Mutex<Guard> {
         }))
         .expect("fuzz guard options");
         Mutex::new(Guard::new(options).expect("the fuzz policy is valid"))
-    })
+    }
 }
 
 // The one-off set-up (policy compile, key parse) runs before the clock starts: the budget is per input.
 fuzz_target!(|data: &[u8]| {
-    let _ = guard();
+    let _ = (guard(), twin(), writer());
     within_budget(|| run(data))
 });
 
@@ -76,6 +99,8 @@ fn run(data: &[u8]) {
         Ok(mut guard) => guard.decide(&request, &context),
         Err(poisoned) => poisoned.into_inner().decide(&request, &context),
     };
+    check_wire_twin(&request, &context, &decision);
+    check_envelope(&decision);
     assert!(!decision.reason.is_empty());
     match decision.action {
         Action::Allow => {
@@ -97,4 +122,61 @@ fn run(data: &[u8]) {
         }
         Action::Deny => assert!((400..500).contains(&decision.status) || decision.status == 503, "deny status {}", decision.status),
     }
+}
+
+/// The request as js/guard-wire.js writes it (every header sent, nothing omitted), decided by the
+/// twin from the bytes in place: the same decision. A body that is not UTF-8 cannot cross as text:
+/// such a request is not sent to the twin.
+fn check_wire_twin(request: &RequestRecord, context: &DecideContext, decision: &Decision) {
+    let item = |text: &str| format!("{}:{text}", text.encode_utf16().count());
+    let mut wire = item(&request.method) + &item(&request.url) + &item(&request.headers.len().to_string());
+    for (name, value) in &request.headers {
+        wire += &(item(name) + &item(value));
+    }
+    wire += &item(&context.now_ms.to_string());
+    let body = context.body.as_deref().map(std::str::from_utf8);
+    let mut flags = 0;
+    let mut tail = String::new();
+    if let Some(claims) = &context.clerk_claims {
+        flags |= 1;
+        if let Some(map) = claims {
+            flags |= 2;
+            tail += &item(&serde_json::to_string(map).unwrap_or_default());
+        }
+    }
+    if let Some(Ok(text)) = body {
+        flags |= 4;
+        tail += &item(text);
+    }
+    wire += &(item(&flags.to_string()) + &tail + &item("0"));
+    if matches!(body, Some(Err(_))) {
+        return; // not sent to the twin at all, so it keeps seeing what the first guard sees
+    }
+    let twin_decision = {
+        let mut twin = match twin().lock() {
+            Ok(twin) => twin,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match read_input(wire.as_bytes()) {
+            Ok(input) => twin.decide_wire(&input),
+            Err(refused) => refused,
+        }
+    };
+    let expected = serde_json::to_value(decision).ok();
+    assert_eq!(serde_json::to_value(&twin_decision).ok(), expected, "wire record {wire:?}");
+}
+
+/// The envelope text the writer sends is what serde writes for the decision (without `auth`).
+fn check_envelope(decision: &Decision) {
+    let mut writer = match writer().lock() {
+        Ok(writer) => writer,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    writer.text(decision);
+    let text = writer.last_envelope().to_owned();
+    let mut expected = serde_json::to_value(decision).unwrap_or(Value::Null);
+    if let Some(map) = expected.as_object_mut() {
+        map.remove("auth");
+    }
+    assert_eq!(serde_json::from_str::<Value>(&text).ok(), Some(expected), "envelope {text:?}");
 }
